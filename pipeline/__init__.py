@@ -1,0 +1,1 @@
+"""Progress management of the city's zero-carbon plan: ingestion and warehouse."""
