@@ -143,7 +143,7 @@ class Column:
     """One column of a table sheet: its header and how a cell is read."""
     header: str
     field: str
-    kind: str = "text"          # text | code | year | number | int | choice | mark
+    kind: str = "text"          # text | code | year | number | amount (>= 0) | int (>= 0) | measured | choice | mark
     required: bool = False
     choices: tuple[str, ...] = ()
     width: int = 14             # template column width (characters)
@@ -217,9 +217,9 @@ ACTIONS_SHEET = TableSheet(SHEET_ACTIONS, COL_ACTION_CODE, (
            note="参考。計画マスタと異なる場合は警告となり、マスタの名称が使われます。"),
     Column(COL_IMPLEMENTATION, "implementation_status", "choice", True,
            IMPLEMENTATION_STATUSES, width=12, note="実施 / 一部実施 / 未実施 / 完了 から選択。"),
-    Column(COL_BUDGET, "budget_k_yen", "number", False, width=14,
+    Column(COL_BUDGET, "budget_k_yen", "amount", False, width=14,
            note="0以上の数値（千円）。空欄可。"),
-    Column(COL_SETTLEMENT, "settlement_k_yen", "number", False, width=14,
+    Column(COL_SETTLEMENT, "settlement_k_yen", "amount", False, width=14,
            note="0以上の数値（千円）。空欄可。"),
     Column(COL_RESULT, "result_text", "text", False, width=48,
            note="実施した内容。実施状況が「未実施」以外のときは必須。"),
@@ -237,7 +237,7 @@ INDICATORS_SHEET = TableSheet(SHEET_INDICATORS, COL_INDICATOR_CODE, (
            note="計画マスタの指標コード。"),
     Column(COL_INDICATOR_NAME, "indicator_name", "text", False, width=36,
            note="参考。計画マスタと異なる場合は警告となります。"),
-    Column(COL_ACTUAL_VALUE, "value", "number", False, width=14,
+    Column(COL_ACTUAL_VALUE, "value", "measured", False, width=14,
            note="数値。未把握の場合は空欄または「未把握」（警告となりますが受け付けます）。"),
     Column(COL_ACTUAL_YEAR, "actual_year", "year", False, width=12,
            note="実績値が何年度の値か。空欄の場合は提出年度。"),
@@ -252,7 +252,7 @@ PARTNERS_SHEET = TableSheet(SHEET_PARTNERS, COL_ACTION_CODE, (
     Column(COL_ORGANISATION, "organisation", "text", False, width=28, note="団体名など。任意。"),
     Column(COL_PARTICIPANTS, "participants", "int", False, width=14,
            note="0以上の整数。任意。"),
-    Column(COL_CO2_REDUCTION, "co2_reduction_t", "number", False, width=16,
+    Column(COL_CO2_REDUCTION, "co2_reduction_t", "amount", False, width=16,
            note="0以上の数値（t-CO2）。任意。"),
     Column(COL_COLLABORATION, "content", "text", False, width=40, note="任意。"),
 ), required=False)

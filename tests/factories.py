@@ -1,0 +1,124 @@
+"""Small workbook fixtures built in the tests (no binary files in the repo).
+
+`small_master()` is a tiny but complete plan; `submission()` writes a
+department workbook whose rows are given as dicts keyed by contract headers.
+"""
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import openpyxl
+
+from pipeline import contract as c
+
+DEPARTMENTS = [
+    {c.COL_DEPARTMENT_CODE: "D01", c.COL_DEPARTMENT_NAME: "ゼロカーボン推進戦略課", c.COL_BUREAU: "環境局"},
+    {c.COL_DEPARTMENT_CODE: "D02", c.COL_DEPARTMENT_NAME: "交通政策課", c.COL_BUREAU: "都市局"},
+]
+POLICIES = [
+    {c.COL_POLICY_CODE: "P1", c.COL_POLICY_NAME: "再生可能エネルギーの最大限導入"},
+    {c.COL_POLICY_CODE: "P2", c.COL_POLICY_NAME: "脱炭素型まちづくり"},
+]
+MEASURES = [
+    {c.COL_MEASURE_CODE: "M11", c.COL_POLICY_CODE: "P1", c.COL_MEASURE_NAME: "太陽光発電の導入促進"},
+    {c.COL_MEASURE_CODE: "M21", c.COL_POLICY_CODE: "P2", c.COL_MEASURE_NAME: "公共交通の利用促進"},
+]
+ACTIONS = [
+    {c.COL_ACTION_CODE: "A001", c.COL_MEASURE_CODE: "M11", c.COL_ACTION_NAME: "住宅用太陽光発電設備補助",
+     c.COL_DEPARTMENT_CODE: "D01", c.COL_START_YEAR: 2021, c.COL_END_YEAR: None, c.COL_PRIORITY: "○"},
+    {c.COL_ACTION_CODE: "A002", c.COL_MEASURE_CODE: "M11", c.COL_ACTION_NAME: "公共施設への太陽光導入",
+     c.COL_DEPARTMENT_CODE: "D01", c.COL_START_YEAR: 2021, c.COL_END_YEAR: 2023, c.COL_PRIORITY: None},
+    {c.COL_ACTION_CODE: "A003", c.COL_MEASURE_CODE: "M21", c.COL_ACTION_NAME: "バス路線の再編",
+     c.COL_DEPARTMENT_CODE: "D02", c.COL_START_YEAR: 2022, c.COL_END_YEAR: None, c.COL_PRIORITY: None},
+]
+INDICATORS = [
+    {c.COL_INDICATOR_CODE: "I01", c.COL_MEASURE_CODE: "M11", c.COL_INDICATOR_NAME: "太陽光発電導入容量",
+     c.COL_UNIT: "kW", c.COL_DIRECTION: "増加", c.COL_BASE_YEAR: 2013, c.COL_BASE_VALUE: 100,
+     c.COL_TARGET_YEAR: 2030, c.COL_TARGET_VALUE: 1800, c.COL_DEPARTMENT_CODE: "D01"},
+    {c.COL_INDICATOR_CODE: "I02", c.COL_MEASURE_CODE: "M21", c.COL_INDICATOR_NAME: "自動車分担率",
+     c.COL_UNIT: "%", c.COL_DIRECTION: "減少", c.COL_BASE_YEAR: 2013, c.COL_BASE_VALUE: 40,
+     c.COL_TARGET_YEAR: 2030, c.COL_TARGET_VALUE: 23, c.COL_DEPARTMENT_CODE: "D02"},
+]
+EMISSIONS = [
+    {c.COL_FISCAL_YEAR: 2013, c.COL_SECTOR: "産業", c.COL_KIND: "基準", c.COL_EMISSIONS: 1000},
+    {c.COL_FISCAL_YEAR: 2013, c.COL_SECTOR: "家庭", c.COL_KIND: "基準", c.COL_EMISSIONS: 1000},
+    {c.COL_FISCAL_YEAR: 2013, c.COL_SECTOR: "森林吸収", c.COL_KIND: "基準", c.COL_EMISSIONS: -10},
+    {c.COL_FISCAL_YEAR: 2020, c.COL_SECTOR: "産業", c.COL_KIND: "実績", c.COL_EMISSIONS: 900},
+    {c.COL_FISCAL_YEAR: 2020, c.COL_SECTOR: "家庭", c.COL_KIND: "実績", c.COL_EMISSIONS: 850},
+    {c.COL_FISCAL_YEAR: 2030, c.COL_SECTOR: "産業", c.COL_KIND: "目標", c.COL_EMISSIONS: 490},
+    {c.COL_FISCAL_YEAR: 2030, c.COL_SECTOR: "家庭", c.COL_KIND: "目標", c.COL_EMISSIONS: 490},
+]
+
+
+def _table(ws, headers, rows, title_rows: int = 0):
+    for i in range(title_rows):
+        ws.cell(i + 1, 1, f"タイトル行{i + 1}")
+    ws.append(list(headers)) if not title_rows else [ws.cell(title_rows + 1, j + 1, h) for j, h in enumerate(headers)]
+    for r, row in enumerate(rows):
+        for j, h in enumerate(headers):
+            value = row.get(h)
+            if value is not None:
+                ws.cell(title_rows + 2 + r, j + 1, value)
+
+
+def to_bytes(wb) -> bytes:
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def small_master(**sheets: list[dict]) -> bytes:
+    """A valid master; pass e.g. 事業=[...] (by sheet name) to replace a sheet's rows."""
+    data = {c.MASTER_DEPARTMENTS: DEPARTMENTS, c.MASTER_POLICIES: POLICIES,
+            c.MASTER_MEASURES: MEASURES, c.MASTER_ACTIONS: ACTIONS,
+            c.MASTER_INDICATORS: INDICATORS, c.MASTER_EMISSIONS: EMISSIONS}
+    data.update(sheets)
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for table in c.MASTER_SHEETS:
+        if data.get(table.name) is None:
+            continue
+        _table(wb.create_sheet(table.name), table.headers, data[table.name])
+    return to_bytes(wb)
+
+
+def action_row(code="A001", **kw) -> dict[str, Any]:
+    row = {c.COL_ACTION_CODE: code, c.COL_IMPLEMENTATION: "実施", c.COL_RESULT: "補助を120件交付した",
+           c.COL_SELF_EVALUATION: "B", c.COL_DIRECTION_NEXT: "継続", c.COL_BUDGET: 5000,
+           c.COL_SETTLEMENT: 4800}
+    row.update({getattr(c, k) if k.startswith("COL_") else k: v for k, v in kw.items()})
+    return row
+
+
+def submission(year: Any = 2024, department: Any = "D01", *, actions=None, indicators=None,
+               partners=None, info: dict | None = None, drop_sheets=(), title_rows: int = 0,
+               headers: dict[str, list[str]] | None = None, extra_sheet: bool = False,
+               percent_cells: tuple[str, ...] = ()) -> bytes:
+    """A department workbook; `headers` overrides a sheet's header order/content."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    if c.SHEET_INFO not in drop_sheets:
+        ws = wb.create_sheet(c.SHEET_INFO)
+        values = {c.INFO_FISCAL_YEAR: year, c.INFO_DEPARTMENT_CODE: department,
+                  c.INFO_DEPARTMENT_NAME: None, c.INFO_CONTACT_PERSON: "環境 太郎",
+                  c.INFO_CONTACT: "048-000-0000"}
+        values.update(info or {})
+        for label, value in values.items():
+            ws.append([label, value])
+    if actions is None:
+        actions = [action_row("A001"), action_row("A002")] if department == "D01" else []
+    sheets = [(c.ACTIONS_SHEET, actions), (c.INDICATORS_SHEET, indicators or []),
+              (c.PARTNERS_SHEET, partners or [])]
+    for table, rows in sheets:
+        if table.name in drop_sheets:
+            continue
+        ws = wb.create_sheet(table.name)
+        hdrs = (headers or {}).get(table.name, list(table.headers))
+        _table(ws, hdrs, rows, title_rows)
+        if table.name == c.SHEET_INDICATORS:
+            for ref in percent_cells:
+                ws[ref].number_format = "0.0%"
+    if extra_sheet:
+        wb.create_sheet("メモ")["A1"] = "作業用メモ"
+    return to_bytes(wb)
