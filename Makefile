@@ -1,0 +1,54 @@
+# make run   — set up .venv, build the demo warehouse when missing, start the app
+# make test  — set up .venv (and the browser/fonts the tests use), run the tests
+# make bench — run the benchmarks and print their tables
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+DB     ?= data/warehouse.duckdb
+PORT   ?= 8501
+
+.PHONY: run test bench demo venv system-deps clean
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+# Debian packages the project uses: Chromium for browser tests, Noto CJK fonts
+# for Japanese PNG/PDF output, LibreOffice for "real office suite" fixtures.
+# Best effort: without root or apt the tests that need them skip with a reason.
+system-deps:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-calc-nogui"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing:$$missing"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing) >/tmp/pdca-apt.log 2>&1 \
+	      || echo "warning: could not install$$missing (see /tmp/pdca-apt.log); dependent tests will skip"; \
+	  else echo "warning: missing$$missing and no root/apt; dependent tests will skip"; fi; \
+	fi
+
+$(DB): | venv
+	$(PY) -m pipeline --db $(DB) demo
+
+demo: venv
+	rm -f $(DB) $(DB).wal
+	$(PY) -m pipeline --db $(DB) demo
+
+run: venv $(DB)
+	-@$(MAKE) --no-print-directory system-deps >/dev/null 2>&1 || true
+	PDCA_DB=$(DB) $(PY) -m streamlit run app.py --server.port $(PORT)
+
+test: venv system-deps
+	$(PY) -m pytest -q
+
+bench: venv
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,0 +1,29 @@
+"""Streamlit entry point: navigation and the shared sidebar; pages hold layout only."""
+from __future__ import annotations
+
+import streamlit as st
+
+from pipeline import ui
+
+st.set_page_config(page_title=ui.APP_TITLE, page_icon="🌱", layout="wide")
+
+PAGES = {
+    ui.SECTION_DASHBOARD: [
+        st.Page("pages/overview.py", title="概要", icon="📊", default=True, url_path="overview"),
+        st.Page("pages/attainment.py", title="目標達成状況", icon="🎯", url_path="attainment"),
+        st.Page("pages/stakeholders.py", title="連携主体", icon="🤝", url_path="stakeholders"),
+        st.Page("pages/pdca.py", title="PDCA", icon="🔄", url_path="pdca"),
+        st.Page("pages/trends.py", title="経年推移", icon="📈", url_path="trends"),
+        st.Page("pages/submission_status.py", title="提出状況", icon="📋", url_path="submissions"),
+    ],
+    ui.SECTION_WORK: [
+        st.Page("pages/upload.py", title="提出", icon="📤", url_path="upload"),
+        st.Page("pages/history.py", title="提出履歴", icon="🗂️", url_path="history"),
+        st.Page("pages/report.py", title="年次報告書", icon="📄", url_path="report"),
+        st.Page("pages/council.py", title="審議会意見", icon="🏛️", url_path="council"),
+    ],
+}
+
+navigation = st.navigation(PAGES)
+ui.render_shell()
+navigation.run()

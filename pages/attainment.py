@@ -1,0 +1,3 @@
+import streamlit as st
+
+st.info("このページは準備中です。")
