@@ -122,3 +122,69 @@ def submission(year: Any = 2024, department: Any = "D01", *, actions=None, indic
     if extra_sheet:
         wb.create_sheet("メモ")["A1"] = "作業用メモ"
     return to_bytes(wb)
+
+
+# --- helpers for warehouse-level tests (added for the contract tests) ---------
+
+def indicator_row(code="I01", value=None, year=None, **kw) -> dict[str, Any]:
+    """An 指標実績 row; `year` is the 実績年度 (None = blank)."""
+    row = {c.COL_INDICATOR_CODE: code, c.COL_ACTUAL_VALUE: value, c.COL_ACTUAL_YEAR: year}
+    row.update({getattr(c, k) if k.startswith("COL_") else k: v for k, v in kw.items()})
+    return row
+
+
+def partner_row(code="A001", kind="市民", **kw) -> dict[str, Any]:
+    row = {c.COL_ACTION_CODE: code, c.COL_STAKEHOLDER_TYPE: kind}
+    row.update({getattr(c, k) if k.startswith("COL_") else k: v for k, v in kw.items()})
+    return row
+
+
+def d01(year: int = 2024, **kw) -> bytes:
+    """A valid D01 workbook for `year` (reports exactly the actions active that year)."""
+    actions = kw.pop("actions", None)
+    if actions is None:
+        actions = [action_row("A001")] + ([action_row("A002")] if year <= 2023 else [])
+    return submission(year, "D01", actions=actions, **kw)
+
+
+def d02(year: int = 2024, **kw) -> bytes:
+    """A valid D02 workbook for `year` (FY2022 and later: A003 is active)."""
+    actions = kw.pop("actions", None)
+    if actions is None:
+        actions = [action_row("A003")]
+    return submission(year, "D02", actions=actions, **kw)
+
+
+def load_master(db, data: bytes | None = None):
+    """Load `data` (default small_master()) as the current master; returns the MasterResult."""
+    from pipeline import ingest
+    result, _, _ = ingest.load_master_bytes(small_master() if data is None else data, "master.xlsx", db)
+    assert result.accepted, [p.message for p in result.problems]
+    return result
+
+
+def ingest_all(db, *workbooks, **kw):
+    """Ingest workbooks (bytes, or (name, bytes)) in one call; returns the IngestReports."""
+    from pipeline import ingest
+    files = [w if isinstance(w, tuple) else (f"wb{i}.xlsx", w) for i, w in enumerate(workbooks)]
+    return ingest.ingest_bytes(files, db, **kw)
+
+
+def patch_zip(data: bytes, member: str, transform) -> bytes:
+    """Rewrite one member of an .xlsx zip: transform(bytes) -> bytes."""
+    import zipfile
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == member:
+                content = transform(content)
+            dst.writestr(info, content)
+    return out.getvalue()
+
+
+def sheet_member(data: bytes, sheet_name: str) -> str:
+    """The zip path of a sheet's XML (openpyxl writes xl/worksheets/sheetN.xml)."""
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    return f"xl/worksheets/sheet{wb.sheetnames.index(sheet_name) + 1}.xml"
