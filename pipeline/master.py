@@ -103,44 +103,55 @@ def validate_master(data: bytes, file_name: str) -> MasterResult:
         tables[table.name] = parsed
         _check_unique(table, parsed, problems)
     rows = {name: len(t.rows) for name, t in tables.items()}
-    if problems:
-        return MasterResult(file_name, None, problems, rows)
+    # Go on to the reference checks even when cells are bad: all errors at once.
+    # Rows with a bad cell still register their code, so no cascade of broken refs.
+
+    def table_rows(name):
+        table = tables.get(name)
+        return table.rows if table is not None else []
+
+    # A sheet missing or without a usable header row: its error is enough, no
+    # broken-reference error for every row pointing into it.
+    unreadable = {t.name for t in c.MASTER_SHEETS
+                  if t.name not in tables or not (tables[t.name].rows or not tables[t.name].problems)}
 
     plan = MasterPlan()
-    for r in tables[c.MASTER_DEPARTMENTS].rows:
+    for r in table_rows(c.MASTER_DEPARTMENTS):
         v = r.values
         plan.departments[v["department_code"]] = Department(
             v["department_code"], v["department_name"], v.get("bureau_name"))
-    for r in tables[c.MASTER_POLICIES].rows:
+    for r in table_rows(c.MASTER_POLICIES):
         plan.policies[r.values["policy_code"]] = r.values["policy_name"]
-    for r in tables[c.MASTER_MEASURES].rows:
+    for r in table_rows(c.MASTER_MEASURES):
         v = r.values
-        _ref(problems, c.MASTER_MEASURES, r, "policy_code", c.COL_POLICY_CODE,
+        _ref(unreadable, problems, c.MASTER_MEASURES, r, "policy_code", c.COL_POLICY_CODE,
              plan.policies, c.MASTER_POLICIES)
         plan.measures[v["measure_code"]] = (v["policy_code"], v["measure_name"])
-    for r in tables[c.MASTER_ACTIONS].rows:
+    for r in table_rows(c.MASTER_ACTIONS):
         v = r.values
-        _ref(problems, c.MASTER_ACTIONS, r, "measure_code", c.COL_MEASURE_CODE,
+        _ref(unreadable, problems, c.MASTER_ACTIONS, r, "measure_code", c.COL_MEASURE_CODE,
              plan.measures, c.MASTER_MEASURES)
-        _ref(problems, c.MASTER_ACTIONS, r, "department_code", c.COL_DEPARTMENT_CODE,
+        _ref(unreadable, problems, c.MASTER_ACTIONS, r, "department_code", c.COL_DEPARTMENT_CODE,
              plan.departments, c.MASTER_DEPARTMENTS)
-        if v["end_year"] is not None and v["end_year"] < v["start_year"]:
+        if v.get("end_year") is not None and v.get("start_year") is not None \
+                and v["end_year"] < v["start_year"]:
             problems.append(Problem(c.MASTER_ACTIONS, r.cell("end_year"),
                                     txt.end_before_start(v["start_year"], v["end_year"])))
         plan.actions[v["action_code"]] = Action(
             v["action_code"], v["measure_code"], v["action_name"], v["department_code"],
-            v["start_year"], v["end_year"], bool(v.get("priority")))
+            v["start_year"], v.get("end_year"), bool(v.get("priority")))
         plan.cells[(c.MASTER_ACTIONS, v["action_code"])] = r.cell("action_code")
-    for r in tables[c.MASTER_INDICATORS].rows:
+    for r in table_rows(c.MASTER_INDICATORS):
         v = r.values
-        _ref(problems, c.MASTER_INDICATORS, r, "measure_code", c.COL_MEASURE_CODE,
+        _ref(unreadable, problems, c.MASTER_INDICATORS, r, "measure_code", c.COL_MEASURE_CODE,
              plan.measures, c.MASTER_MEASURES)
-        _ref(problems, c.MASTER_INDICATORS, r, "department_code", c.COL_DEPARTMENT_CODE,
+        _ref(unreadable, problems, c.MASTER_INDICATORS, r, "department_code", c.COL_DEPARTMENT_CODE,
              plan.departments, c.MASTER_DEPARTMENTS)
-        if v["target_year"] <= v["base_year"]:
+        if None not in (v.get("target_year"), v.get("base_year")) \
+                and v["target_year"] <= v["base_year"]:
             problems.append(Problem(c.MASTER_INDICATORS, r.cell("target_year"),
                                     txt.target_year_not_after_base(v["base_year"], v["target_year"])))
-        if v["target_value"] == v["base_value"]:
+        if v.get("target_value") is not None and v["target_value"] == v.get("base_value"):
             problems.append(Problem(c.MASTER_INDICATORS, r.cell("target_value"),
                                     txt.target_equals_base()))
         plan.indicators[v["indicator_code"]] = Indicator(
@@ -149,16 +160,16 @@ def validate_master(data: bytes, file_name: str) -> MasterResult:
             v["target_value"], v["department_code"])
         plan.cells[(c.MASTER_INDICATORS, v["indicator_code"])] = r.cell("indicator_code")
     base_years = set()
-    for r in tables[c.MASTER_EMISSIONS].rows:
+    for r in table_rows(c.MASTER_EMISSIONS):
         v = r.values
-        if v["sector"] == c.REMOVAL_SECTOR and v["kt_co2"] > 0:
+        if v.get("sector") == c.REMOVAL_SECTOR and (v.get("kt_co2") or 0) > 0:
             problems.append(Problem(c.MASTER_EMISSIONS, r.cell("kt_co2"),
                                     txt.removal_positive(str(r.raw["kt_co2"]))))
-        if v["kind"] == c.KIND_BASE:
+        if v.get("kind") == c.KIND_BASE and v.get("fiscal_year") is not None:
             base_years.add(v["fiscal_year"])
         plan.emissions.append((v["fiscal_year"], v["sector"], v["kind"], v["kt_co2"],
                                r.cell("kt_co2")))
-    if len(base_years) != 1:
+    if len(base_years) != 1 and c.MASTER_EMISSIONS not in unreadable:
         problems.append(Problem(c.MASTER_EMISSIONS, None,
                                 txt.base_inventory_years(sorted(base_years))))
     if problems:
@@ -166,9 +177,9 @@ def validate_master(data: bytes, file_name: str) -> MasterResult:
     return MasterResult(file_name, plan, problems, rows)
 
 
-def _ref(problems, sheet, row, field_name, header, known, target_sheet):
-    code = row.values[field_name]
-    if code not in known:
+def _ref(unreadable, problems, sheet, row, field_name, header, known, target_sheet):
+    code = row.values.get(field_name)
+    if code is not None and target_sheet not in unreadable and code not in known:
         problems.append(Problem(sheet, row.cell(field_name),
                                 txt.broken_reference(header, code, target_sheet), value=code))
 
