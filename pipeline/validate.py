@@ -259,7 +259,9 @@ def _read_indicators(grid: SheetGrid, plan: MasterPlan, result: Submission) -> N
                                     txt.future_actual_year(actual_year, year)))
             continue
         value = v.get("value")
-        if value is not None and "value" in row.percent and indicator.unit.strip() in ("%", "％"):
+        if value is not None and "value" in row.percent and indicator.unit.strip() in ("%", "％") \
+                and isinstance(row.raw.get("value"), (int, float)):
+            # only a number is stored as a fraction; text such as "12.5%" already is the percent
             value = round(value * 100, 10)   # a cell typed as 12.5% is stored as 0.125
         if value is None and row.ok:
             problems.append(Problem(sheet, row.cells.get("value"),
