@@ -89,11 +89,23 @@ def connect(path: str | os.PathLike | None = None, *, write: bool = False,
         try:
             ensure_schema(con, path)
             yield con
+        except duckdb.Error as exc:
+            # Damage found only when a block is read (truncated or garbled file).
+            if looks_damaged(exc):
+                raise WarehouseError(txt.damaged(path, exc)) from exc
+            raise
         finally:
             con.close()
     finally:
         if lock is not None:
             lock.release()
+
+
+def looks_damaged(exc: BaseException) -> bool:
+    """A DuckDB error that means the file itself is damaged (not busy, not a bug in SQL)."""
+    text = str(exc).lower()
+    return any(marker in text for marker in (
+        "corrupt", "checksum", "could not read enough bytes", "not a valid duckdb"))
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
