@@ -1,3 +1,127 @@
+"""提出: choose the FY, download the form, upload, check, preview, confirm."""
 import streamlit as st
 
-st.info("このページは準備中です。")
+from pipeline import auth, diff, ui_auth, uploads
+from pipeline import contract as c
+from pipeline.texts import upload as txt
+
+st.title(txt.TITLE)
+user = ui_auth.require_roles(*auth.UPLOAD_ROLES)
+st.caption(txt.INTRO)
+
+departments = uploads.departments_for(None, user)
+if not departments:
+    st.warning(txt.NO_MASTER)
+    st.stop()
+years, default_year = uploads.fiscal_year_choices(None)
+names = dict(departments)
+
+# --- 1. FY and template ---------------------------------------------------------
+st.subheader(txt.STEP_1)
+left, right = st.columns(2)
+year = left.selectbox(txt.FISCAL_YEAR, years, index=years.index(default_year),
+                      format_func=txt.fiscal_year_label, key="upload_year")
+department = right.selectbox(txt.DEPARTMENT, list(names), format_func=lambda c: f"{c} {names[c]}",
+                             key="upload_department", disabled=len(names) == 1)
+st.download_button(
+    txt.DOWNLOAD_TEMPLATE,
+    data=lambda: uploads.template_for(None, user, department, year),
+    file_name=uploads.template_file_name(department, year),
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    help=txt.TEMPLATE_HELP, key="upload_template", on_click="ignore")
+
+# --- 2. upload and check --------------------------------------------------------------
+st.subheader(txt.STEP_2)
+notice = st.session_state.pop("upload_notice", None)
+if notice:
+    kind, message = notice
+    getattr(st, kind)(message)
+
+nonce = st.session_state.setdefault("upload_nonce", 0)
+uploaded = st.file_uploader(txt.UPLOADER, type=["xlsx", "xlsm", "xls"], help=txt.UPLOADER_HELP,
+                            key=f"upload_file_{nonce}")
+if uploaded is None:
+    st.session_state.pop("upload_check", None)
+    st.stop()
+
+data = uploaded.getvalue()
+check_key = (uploaded.name, len(data), hash(data), year, user.username)
+stored = st.session_state.get("upload_check")
+if stored is None or stored[0] != check_key:
+    steps = {uploads.STEP_READ: txt.STATUS_READING, uploads.STEP_COMPARE: txt.STATUS_COMPARING}
+    with st.status(txt.STATUS_CHECKING, expanded=False) as status:
+        check = uploads.check_upload(None, user, uploaded.name, data, year,
+                                     progress=lambda step: st.write(steps[step]))
+        status.update(label=txt.STATUS_DONE_ERRORS if check.errors else txt.STATUS_DONE_OK,
+                      state="error" if check.errors else "complete")
+    st.session_state["upload_check"] = (check_key, check)
+else:
+    check = stored[1]
+
+
+def reset_upload(message=None) -> None:
+    st.session_state.pop("upload_check", None)
+    st.session_state["upload_nonce"] = st.session_state.get("upload_nonce", 0) + 1
+    if message:
+        st.session_state["upload_notice"] = message
+
+
+if check.errors:
+    st.error(txt.errors_found(len(check.errors)))
+    st.markdown(f"**{txt.ERRORS_HEADING}**")
+    st.dataframe(uploads.problems_frame(check.errors), hide_index=True, width="stretch",
+                 key="upload_errors")
+if check.warnings:
+    st.markdown(f"**{txt.WARNINGS_HEADING}**")
+    st.caption(txt.warnings_found(len(check.warnings)))
+    st.dataframe(uploads.problems_frame(check.warnings), hide_index=True, width="stretch",
+                 key="upload_warnings")
+if check.noop:
+    st.info(txt.noop(check.existing_submission_id))
+if not check.ok:
+    st.stop()
+
+# --- 3. preview and confirm --------------------------------------------------------------
+st.subheader(txt.STEP_3)
+change = check.diff
+st.write(txt.preview_intro(change.department_code, change.fiscal_year, change.base_submission_id))
+st.caption(txt.ROWS_SUMMARY.format(actions=check.rows.get(c.SHEET_ACTIONS, 0),
+                                   indicators=check.rows.get(c.SHEET_INDICATORS, 0),
+                                   partners=check.rows.get(c.SHEET_PARTNERS, 0)))
+cols = st.columns(4)
+cols[0].metric(txt.METRIC_NEW, change.count(diff.NEW))
+cols[1].metric(txt.METRIC_CHANGED, change.count(diff.CHANGED))
+cols[2].metric(txt.METRIC_REMOVED, change.count(diff.REMOVED))
+cols[3].metric(txt.METRIC_PARTNERS, f"{len(change.partners_added)} / {len(change.partners_removed)}")
+if change.is_empty:
+    st.info(txt.NO_CHANGES)
+if change.actions:
+    st.markdown(f"**{txt.ACTIONS_CHANGES}**")
+    st.dataframe(diff.action_frame(change), hide_index=True, width="stretch", key="diff_actions")
+if change.indicators:
+    st.markdown(f"**{txt.INDICATOR_CHANGES}**")
+    st.dataframe(diff.indicator_frame(change), hide_index=True, width="stretch", key="diff_indicators")
+if change.partners_added or change.partners_removed:
+    st.markdown(f"**{txt.PARTNER_CHANGES}**")
+    st.dataframe(diff.partner_frame(change), hide_index=True, width="stretch", key="diff_partners")
+
+confirm, cancel = st.columns(2)
+if confirm.button(txt.CONFIRM, type="primary", key="upload_confirm"):
+    with st.spinner(txt.STATUS_CHECKING):
+        result = uploads.commit_upload(None, user, uploaded.name, data, year,
+                                       expected_base=change.base_submission_id)
+    if result.status == uploads.LOADED:
+        reset_upload(("success", result.message))
+        st.rerun()
+    elif result.status == uploads.NOOP:
+        reset_upload(("info", result.message))
+        st.rerun()
+    elif result.status == uploads.STALE:
+        st.session_state["upload_check"] = (check_key, result.check)
+        st.session_state["upload_notice"] = ("warning", result.message)
+        st.rerun()
+    else:
+        st.error(result.message)
+if cancel.button(txt.CANCEL, key="upload_cancel"):
+    reset_upload(("info", txt.CANCELLED))
+    st.rerun()
