@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pipeline import ui
+from pipeline import ui, ui_auth
 
 st.set_page_config(page_title=ui.APP_TITLE, page_icon="🌱", layout="wide")
 
@@ -26,4 +26,5 @@ PAGES = {
 
 navigation = st.navigation(PAGES)
 ui.render_shell()
+ui_auth.render_sign_in()
 navigation.run()

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from . import ingest
+from .auth import create_demo_accounts
 from .demo import write_demo_workbooks
 
 DEMO_ACTOR_PREFIX = "demo"
@@ -32,6 +33,7 @@ def build_demo(db=None, *, scale: int = 1, progress=None, workdir: Path | None =
         if not result.accepted:
             raise RuntimeError("demo master rejected: " + "; ".join(
                 f"{p.location} {p.message}" for p in result.errors[:5]))
+        create_demo_accounts(db)
         accepted = rejected = 0
         # Group by submission time so each group is one bulk load.
         for index, path in enumerate(plan.submissions):
