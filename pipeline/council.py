@@ -1,0 +1,436 @@
+"""The environmental council's review of the annual report (審議会意見).
+
+Closing the plan-level PDCA loop: HQ records, for the report of FY N, the
+council's opinions (each about the plan, a basic policy, a measure or an
+action), the city's response (対応方針) and, in later FYs, the follow-up
+status (未対応 / 対応中 / 対応済).  The plan-level cycle per FY is: report
+published → council reviewed → responses decided → responses carried out.
+
+Writes are HQ-only and audited (store.audit).  The tables are internal (not
+part of the data contract) and created on first use.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import duckdb
+import openpyxl
+import pandas as pd
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from . import contract, store
+from .contract import Column, TableSheet
+from .problems import Problem, RejectedFile
+from .reader import read_workbook
+from .tables import parse_table
+from .texts import council as txt
+from .texts import validation as vtxt
+from .warehouse import connect
+
+ROLE_HQ = "hq"
+
+TABLES_SQL = """
+CREATE TABLE IF NOT EXISTS council_opinions (
+    opinion_id INTEGER PRIMARY KEY, fiscal_year INTEGER, level VARCHAR, target_code VARCHAR,
+    opinion_text VARCHAR, response_text VARCHAR, response_at TIMESTAMP, response_by VARCHAR,
+    recorded_at TIMESTAMP, recorded_by VARCHAR);
+CREATE TABLE IF NOT EXISTS council_followups (
+    opinion_id INTEGER, status_year INTEGER, status VARCHAR, note VARCHAR,
+    recorded_at TIMESTAMP, recorded_by VARCHAR);
+CREATE TABLE IF NOT EXISTS council_cycle (
+    fiscal_year INTEGER PRIMARY KEY, report_published DATE, council_reviewed DATE,
+    recorded_at TIMESTAMP, recorded_by VARCHAR);
+"""
+
+COUNCIL_SHEET = TableSheet(txt.SHEET, txt.COL_YEAR, (
+    Column(txt.COL_YEAR, "fiscal_year", "year", True, width=10,
+           note="審議会が評価した年次報告書の年度。"),
+    Column(txt.COL_LEVEL, "level", "choice", True, txt.LEVELS, width=12),
+    Column(txt.COL_TARGET, "target_code", "code", False, width=12),
+    Column(txt.COL_OPINION, "opinion_text", "text", True, width=60),
+    Column(txt.COL_RESPONSE, "response_text", "text", False, width=60),
+    Column(txt.COL_STATUS, "status", "choice", False, txt.FOLLOWUP_STATUSES, width=10),
+    Column(txt.COL_STATUS_YEAR, "status_year", "year", False, width=10),
+    Column(txt.COL_NOTE, "note", "text", False, width=30),
+))
+
+
+class CouncilError(ValueError):
+    """A council write that cannot be done (Japanese message)."""
+
+
+class CouncilPermissionError(PermissionError):
+    pass
+
+
+# --- connections and roles ---------------------------------------------------
+
+def ensure_tables(con) -> None:
+    con.execute(TABLES_SQL)
+
+
+class _Con:
+    """Use a given connection, or open a short-lived one on a db path."""
+
+    def __init__(self, con_or_db, write: bool = False):
+        self.given = con_or_db if isinstance(con_or_db, duckdb.DuckDBPyConnection) else None
+        self.db = None if self.given is not None else con_or_db
+        self.write = write
+        self._cm = None
+
+    def __enter__(self):
+        if self.given is not None:
+            ensure_tables(self.given)
+            return self.given
+        self._cm = connect(self.db, write=self.write)
+        con = self._cm.__enter__()
+        ensure_tables(con)
+        return con
+
+    def __exit__(self, *exc):
+        if self._cm is not None:
+            return self._cm.__exit__(*exc)
+        return False
+
+
+def require_hq(role: str | None) -> None:
+    """Server-side check: council records are written by HQ only."""
+    if role != ROLE_HQ:
+        raise CouncilPermissionError(txt.NOT_HQ)
+
+
+# --- validation helpers ------------------------------------------------------------
+
+def targets(con_or_db, level: str) -> list[tuple[str, str]]:
+    """(code, name) a council opinion of this level may point at, in master order."""
+    sql = {
+        txt.LEVEL_POLICY: "SELECT policy_code, policy_name FROM v_policies ORDER BY sort_order",
+        txt.LEVEL_MEASURE: "SELECT measure_code, measure_name FROM v_measures ORDER BY sort_order",
+        txt.LEVEL_ACTION: "SELECT action_code, action_name FROM v_actions ORDER BY sort_order",
+    }.get(level)
+    if sql is None:
+        return []
+    with _Con(con_or_db) as con:
+        return [tuple(r) for r in con.execute(sql).fetchall()]
+
+
+def _check_target(con, level: str, target_code: str | None) -> str | None:
+    if level not in txt.LEVELS:
+        raise CouncilError(txt.bad_level(level))
+    if level == txt.LEVEL_PLAN:
+        return None
+    if not target_code:
+        raise CouncilError(txt.target_required(level))
+    code = target_code.strip()
+    if code not in dict(targets(con, level)):
+        raise CouncilError(txt.unknown_target(level, code))
+    return code
+
+
+def _check_status(status: str, status_year: int, fiscal_year: int) -> None:
+    if status not in txt.FOLLOWUP_STATUSES:
+        raise CouncilError(txt.bad_status(status))
+    if status_year <= fiscal_year:
+        raise CouncilError(txt.status_year_too_early(status_year, fiscal_year))
+
+
+# --- writes (HQ only, audited) -----------------------------------------------------
+
+def _insert_opinion(con, fiscal_year, level, target, text, response, actor) -> int:
+    new_id = con.execute("SELECT coalesce(max(opinion_id), 0) + 1 FROM council_opinions").fetchone()[0]
+    stamp = store.now()
+    con.execute("INSERT INTO council_opinions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [new_id, fiscal_year, level, target, text, response or None,
+                 stamp if response else None, actor if response else None, stamp, actor])
+    store.audit(con, actor, "council_opinion", f"{fiscal_year}:{new_id}", {
+        "opinion_id": new_id, "fiscal_year": fiscal_year, "level": level, "target_code": target})
+    return new_id
+
+
+def _transaction(con, work):
+    con.execute("BEGIN")
+    try:
+        result = work()
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return result
+
+
+def add_opinion(db, fiscal_year: int, level: str, target_code: str | None, opinion_text: str,
+                *, actor: str | None, role: str | None, response_text: str | None = None) -> int:
+    """Record one council opinion (optionally with the city's response); returns its id."""
+    require_hq(role)
+    text = (opinion_text or "").strip()
+    if not text:
+        raise CouncilError(txt.EMPTY_OPINION)
+    with _Con(db, write=True) as con:
+        target = _check_target(con, level, target_code)
+        return _transaction(con, lambda: _insert_opinion(
+            con, int(fiscal_year), level, target, text, (response_text or "").strip(), actor))
+
+
+def set_response(db, opinion_id: int, response_text: str, *, actor: str | None,
+                 role: str | None) -> None:
+    """Record (or revise) the city's response 対応方針 to an opinion."""
+    require_hq(role)
+    text = (response_text or "").strip()
+    if not text:
+        raise CouncilError(txt.EMPTY_RESPONSE)
+    with _Con(db, write=True) as con:
+        if con.execute("SELECT 1 FROM council_opinions WHERE opinion_id = ?",
+                       [opinion_id]).fetchone() is None:
+            raise CouncilError(txt.UNKNOWN_OPINION)
+
+        def work():
+            con.execute("UPDATE council_opinions SET response_text = ?, response_at = ?, "
+                        "response_by = ? WHERE opinion_id = ?",
+                        [text, store.now(), actor, opinion_id])
+            store.audit(con, actor, "council_response", str(opinion_id), {"opinion_id": opinion_id})
+        _transaction(con, work)
+
+
+def set_status(db, opinion_id: int, status: str, status_year: int, *, actor: str | None,
+               role: str | None, note: str | None = None) -> None:
+    """Record the follow-up status of an opinion in a later FY."""
+    require_hq(role)
+    with _Con(db, write=True) as con:
+        row = con.execute("SELECT fiscal_year FROM council_opinions WHERE opinion_id = ?",
+                          [opinion_id]).fetchone()
+        if row is None:
+            raise CouncilError(txt.UNKNOWN_OPINION)
+        _check_status(status, int(status_year), row[0])
+
+        def work():
+            con.execute("INSERT INTO council_followups VALUES (?, ?, ?, ?, ?, ?)",
+                        [opinion_id, int(status_year), status, note or None, store.now(), actor])
+            store.audit(con, actor, "council_status", str(opinion_id), {
+                "opinion_id": opinion_id, "status": status, "status_year": int(status_year)})
+        _transaction(con, work)
+
+
+def record_cycle(db, fiscal_year: int, *, published: date | None = None,
+                 reviewed: date | None = None, actor: str | None, role: str | None) -> None:
+    """Record when the FY's report was published and when the council reviewed it."""
+    require_hq(role)
+    with _Con(db, write=True) as con:
+        def work():
+            con.execute(
+                "INSERT INTO council_cycle VALUES (?, ?, ?, ?, ?) ON CONFLICT (fiscal_year) DO UPDATE "
+                "SET report_published = coalesce(excluded.report_published, report_published), "
+                "council_reviewed = coalesce(excluded.council_reviewed, council_reviewed), "
+                "recorded_at = excluded.recorded_at, recorded_by = excluded.recorded_by",
+                [int(fiscal_year), published, reviewed, store.now(), actor])
+            store.audit(con, actor, "council_cycle", str(fiscal_year), {
+                "published": str(published) if published else None,
+                "reviewed": str(reviewed) if reviewed else None})
+        _transaction(con, work)
+
+
+# --- reads ----------------------------------------------------------------------------
+
+_OPINIONS_SQL = """
+WITH latest AS (
+    SELECT opinion_id, status, status_year, note,
+           row_number() OVER (PARTITION BY opinion_id
+                              ORDER BY status_year DESC, recorded_at DESC) AS rn
+    FROM council_followups),
+names AS (
+    SELECT '{policy}' AS level, policy_code AS code, policy_name AS name FROM v_policies
+    UNION ALL SELECT '{measure}', measure_code, measure_name FROM v_measures
+    UNION ALL SELECT '{action}', action_code, action_name FROM v_actions)
+SELECT o.opinion_id, o.fiscal_year, o.level, o.target_code, n.name AS target_name,
+       o.opinion_text, o.response_text, o.response_at,
+       coalesce(l.status, '{open}') AS status, l.status_year, l.note AS status_note,
+       o.recorded_at, o.recorded_by
+FROM council_opinions o
+LEFT JOIN latest l ON l.opinion_id = o.opinion_id AND l.rn = 1
+LEFT JOIN names n ON n.level = o.level AND n.code = o.target_code
+""".format(policy=txt.LEVEL_POLICY, measure=txt.LEVEL_MEASURE, action=txt.LEVEL_ACTION,
+           open=txt.STATUS_OPEN)
+
+
+def opinions(con_or_db, fiscal_year: int | None = None) -> pd.DataFrame:
+    """Opinions (of one FY, or all), with response and latest follow-up status."""
+    with _Con(con_or_db) as con:
+        sql = _OPINIONS_SQL + (" WHERE o.fiscal_year = ?" if fiscal_year is not None else "")
+        params = [fiscal_year] if fiscal_year is not None else []
+        return con.execute(sql + " ORDER BY o.fiscal_year, o.opinion_id", params).df()
+
+
+def open_opinions(con_or_db, fiscal_year: int | None = None) -> pd.DataFrame:
+    """Opinions not yet 対応済 (latest status), optionally only those of one FY."""
+    frame = opinions(con_or_db, fiscal_year)
+    return frame[frame["status"] != txt.STATUS_DONE].reset_index(drop=True)
+
+
+@dataclass
+class CycleStatus:
+    """The plan-level Check/Act cycle for the report of one FY."""
+    fiscal_year: int
+    report_published: date | None = None
+    council_reviewed: date | None = None
+    opinions: int = 0
+    responded: int = 0
+    done: int = 0
+    open: int = 0
+
+    @property
+    def published(self) -> bool:
+        return self.report_published is not None
+
+    @property
+    def reviewed(self) -> bool:
+        return self.council_reviewed is not None or self.opinions > 0
+
+    @property
+    def responses_decided(self) -> bool:
+        return self.reviewed and self.responded == self.opinions
+
+    @property
+    def responses_carried_out(self) -> bool:
+        return self.responses_decided and self.done == self.opinions
+
+    @property
+    def steps(self) -> dict[str, bool]:
+        return dict(zip(txt.CYCLE_STEPS, (self.published, self.reviewed,
+                                          self.responses_decided, self.responses_carried_out)))
+
+
+def plan_cycle_status(con_or_db, fiscal_year: int) -> CycleStatus:
+    """Report published, council reviewed, responses decided, responses carried out."""
+    with _Con(con_or_db) as con:
+        out = CycleStatus(int(fiscal_year))
+        row = con.execute("SELECT report_published, council_reviewed FROM council_cycle "
+                          "WHERE fiscal_year = ?", [fiscal_year]).fetchone()
+        if row:
+            out.report_published, out.council_reviewed = row
+        frame = opinions(con, fiscal_year)
+    out.opinions = len(frame)
+    out.responded = int(frame["response_text"].fillna("").str.strip().ne("").sum())
+    out.done = int((frame["status"] == txt.STATUS_DONE).sum())
+    out.open = out.opinions - out.done
+    return out
+
+
+def plan_cycle_table(con_or_db, fiscal_years: list[int]) -> pd.DataFrame:
+    """One row per FY: the four cycle steps as booleans plus opinion counts."""
+    rows = []
+    with _Con(con_or_db) as con:
+        for fy in fiscal_years:
+            s = plan_cycle_status(con, fy)
+            rows.append({"fiscal_year": fy, **s.steps, "opinions": s.opinions,
+                         "responded": s.responded, "done": s.done, "open": s.open})
+    return pd.DataFrame(rows, columns=["fiscal_year", *txt.CYCLE_STEPS, "opinions", "responded",
+                                       "done", "open"])
+
+
+# --- workbook import --------------------------------------------------------------------
+
+@dataclass
+class ImportResult:
+    file_name: str
+    problems: list[Problem] = field(default_factory=list)
+    added: int = 0
+    updated: int = 0
+
+    @property
+    def accepted(self) -> bool:
+        return not self.problems
+
+
+def import_workbook(db, data: bytes, file_name: str, *, actor: str | None,
+                    role: str | None) -> ImportResult:
+    """Import opinions (with response and status) from a 審議会意見 workbook, whole or not at all.
+
+    A row whose (年度, 対象区分, 対象コード, 意見) matches a stored opinion updates its
+    response and status instead of adding a duplicate.
+    """
+    require_hq(role)
+    result = ImportResult(file_name)
+    try:
+        book = read_workbook(data, file_name, [txt.SHEET])
+    except RejectedFile as exc:
+        result.problems.append(exc.problem)
+        return result
+    grid = book.sheets.get(txt.SHEET)
+    if grid is None:
+        result.problems.append(Problem(txt.SHEET, None, vtxt.missing_sheet(txt.SHEET)))
+        return result
+    table = parse_table(grid, COUNCIL_SHEET)
+    result.problems.extend(table.problems)
+    with _Con(db, write=True) as con:
+        checked = []
+        for row in table.rows:
+            if not row.ok:
+                continue
+            v = row.values
+            try:
+                target = _check_target(con, v["level"], v.get("target_code"))
+            except CouncilError as exc:
+                result.problems.append(Problem(txt.SHEET, row.cells.get("target_code"), str(exc)))
+                continue
+            status_year = v.get("status_year")
+            if v.get("status"):
+                status_year = status_year or v["fiscal_year"] + 1
+                try:
+                    _check_status(v["status"], status_year, v["fiscal_year"])
+                except CouncilError as exc:
+                    result.problems.append(Problem(txt.SHEET, row.cells.get("status_year"), str(exc)))
+                    continue
+            checked.append((v, target, status_year))
+        if result.problems:
+            return result
+
+        def work():
+            for v, target, status_year in checked:
+                found = con.execute(
+                    "SELECT opinion_id FROM council_opinions WHERE fiscal_year = ? AND level = ? "
+                    "AND coalesce(target_code, '') = ? AND opinion_text = ?",
+                    [v["fiscal_year"], v["level"], target or "", v["opinion_text"]]).fetchone()
+                if found is None:
+                    oid = _insert_opinion(con, v["fiscal_year"], v["level"], target,
+                                          v["opinion_text"], v.get("response_text"), actor)
+                    result.added += 1
+                else:
+                    oid = found[0]
+                    result.updated += 1
+                    if v.get("response_text"):
+                        con.execute("UPDATE council_opinions SET response_text = ?, response_at = ?, "
+                                    "response_by = ? WHERE opinion_id = ? AND "
+                                    "coalesce(response_text, '') <> ?",
+                                    [v["response_text"], store.now(), actor, oid, v["response_text"]])
+                if v.get("status"):
+                    con.execute("INSERT INTO council_followups VALUES (?, ?, ?, ?, ?, ?)",
+                                [oid, status_year, v["status"], v.get("note"), store.now(), actor])
+            store.audit(con, actor, "council_import", file_name,
+                        {"added": result.added, "updated": result.updated})
+        _transaction(con, work)
+    return result
+
+
+def council_template() -> bytes:
+    """A blank 審議会意見 workbook with headers and drop-down lists."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = txt.SHEET
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    for j, column in enumerate(COUNCIL_SHEET.columns, start=1):
+        cell = ws.cell(1, j, column.header)
+        cell.font, cell.fill = bold, fill
+        ws.column_dimensions[openpyxl.utils.get_column_letter(j)].width = column.width
+        if column.choices:
+            letter = openpyxl.utils.get_column_letter(j)
+            dv = DataValidation(type="list", formula1='"' + ",".join(column.choices) + '"',
+                                allow_blank=True)
+            dv.add(f"{letter}2:{letter}500")
+            ws.add_data_validation(dv)
+    ws.freeze_panes = "A2"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -1,0 +1,127 @@
+"""Japanese strings of the environmental council's review (審議会意見)."""
+from __future__ import annotations
+
+# Follow-up statuses, in order.
+STATUS_OPEN = "未対応"
+STATUS_IN_PROGRESS = "対応中"
+STATUS_DONE = "対応済"
+FOLLOWUP_STATUSES = (STATUS_OPEN, STATUS_IN_PROGRESS, STATUS_DONE)
+
+# What an opinion is about.
+LEVEL_PLAN = "計画全体"
+LEVEL_POLICY = "基本方針"
+LEVEL_MEASURE = "施策"
+LEVEL_ACTION = "事業"
+LEVELS = (LEVEL_PLAN, LEVEL_POLICY, LEVEL_MEASURE, LEVEL_ACTION)
+
+# Council workbook (審議会意見 import).
+SHEET = "審議会意見"
+COL_YEAR = "年度"
+COL_LEVEL = "対象区分"
+COL_TARGET = "対象コード"
+COL_OPINION = "意見"
+COL_RESPONSE = "対応方針"
+COL_STATUS = "対応状況"
+COL_STATUS_YEAR = "状況年度"
+COL_NOTE = "備考"
+
+# Plan-level cycle steps (PDCA page).
+STEP_PUBLISHED = "報告書公表"
+STEP_REVIEWED = "審議会評価"
+STEP_DECIDED = "対応方針決定"
+STEP_CARRIED_OUT = "対応完了"
+CYCLE_STEPS = (STEP_PUBLISHED, STEP_REVIEWED, STEP_DECIDED, STEP_CARRIED_OUT)
+
+# Table headers.
+HEADERS = {
+    "opinion_id": "意見番号",
+    "fiscal_year": "対象年度",
+    "level": "対象区分",
+    "target_code": "対象コード",
+    "target_name": "対象名",
+    "opinion_text": "審議会意見",
+    "response_text": "対応方針（市の対応）",
+    "status": "対応状況",
+    "status_year": "状況年度",
+    "recorded_at": "登録日時",
+    "recorded_by": "登録者",
+}
+
+# Errors.
+NOT_HQ = "この操作は脱炭素推進本部（HQ）の権限が必要です。"
+EMPTY_OPINION = "意見の内容を入力してください。"
+EMPTY_RESPONSE = "対応方針を入力してください。"
+UNKNOWN_OPINION = "指定の意見が見つかりません。"
+
+
+def bad_level(value) -> str:
+    return f"対象区分「{value}」は使えません。{' / '.join(LEVELS)} のいずれかを指定してください。"
+
+
+def unknown_target(level, code) -> str:
+    return f"{level}コード「{code}」は現在の計画マスタにありません。"
+
+
+def target_required(level) -> str:
+    return f"対象区分が「{level}」のときは対象コードが必要です。"
+
+
+def bad_status(value) -> str:
+    return f"対応状況「{value}」は使えません。{' / '.join(FOLLOWUP_STATUSES)} のいずれかです。"
+
+
+def status_year_too_early(status_year, fiscal_year) -> str:
+    return f"状況年度 {status_year} は意見の年度 {fiscal_year} より後の年度にしてください。"
+
+
+def imported(added, updated) -> str:
+    return f"審議会意見を取り込みました（新規 {added} 件、更新 {updated} 件）。"
+
+
+def import_rejected(errors) -> str:
+    return f"審議会意見の取り込みを中止しました（エラー {errors} 件）。何も変更していません。"
+
+
+# Page strings.
+PAGE_TITLE = "審議会意見"
+PAGE_INTRO = ("環境審議会による年次報告書の点検・評価の意見（審議会意見）と、市の対応方針・"
+              "対応状況を記録します。意見と対応は翌年度の年次報告書に掲載されます。")
+YEAR_LABEL = "対象年度（審議会が評価した報告書の年度）"
+NO_YEARS = "年度がありません。まず計画マスタと取組状況報告を取り込んでください。"
+NO_OPINIONS = "この年度の審議会意見はまだ登録されていません。"
+LIST_HEADING = "意見一覧"
+OPEN_HEADING = "未完了の意見（全年度）"
+HQ_ONLY = "登録・更新は脱炭素推進本部（HQ）の利用者のみ行えます。"
+FORM_ADD = "意見を追加"
+FORM_RESPONSE = "対応方針を登録"
+FORM_STATUS = "対応状況を更新"
+FORM_CYCLE = "公表・審議の記録"
+FORM_IMPORT = "ワークブックから取り込み"
+LABEL_LEVEL = "対象区分"
+LABEL_TARGET = "対象（計画全体のときは不要）"
+LABEL_OPINION = "意見の内容"
+LABEL_RESPONSE = "対応方針"
+LABEL_OPINION_PICK = "意見"
+LABEL_STATUS = "対応状況"
+LABEL_STATUS_YEAR = "状況年度"
+LABEL_NOTE = "備考"
+LABEL_PUBLISHED = "年次報告書を公表した日"
+LABEL_REVIEWED = "審議会で評価した日"
+LABEL_FILE = "審議会意見ワークブック（.xlsx）"
+BUTTON_ADD = "追加する"
+BUTTON_RESPONSE = "登録する"
+BUTTON_STATUS = "更新する"
+BUTTON_CYCLE = "記録する"
+BUTTON_IMPORT = "取り込む"
+BUTTON_TEMPLATE = "取り込み用ワークブックの様式"
+SAVED = "保存しました。"
+CYCLE_HEADING = "計画全体の PDCA（年次報告書 → 審議会 → 対応）"
+CYCLE_DONE = "済"
+CYCLE_NOT_DONE = "未"
+CYCLE_YEAR = "年度"
+
+
+def opinion_label(opinion_id, level, target, text) -> str:
+    short = text if len(text) <= 40 else text[:38] + "…"
+    where = level if not target else f"{level} {target}"
+    return f"#{opinion_id}［{where}］{short}"
