@@ -1,3 +1,60 @@
+"""目標達成状況: every indicator's attainment and status, and one indicator in detail."""
 import streamlit as st
 
-st.info("このページは準備中です。")
+from pipeline import charts, contract, queries, ui
+from pipeline.texts import dashboard as txt
+
+st.title(txt.ATTAINMENT_TITLE)
+st.caption(txt.ATTAINMENT_CAPTION)
+ui.require_submissions()
+f = ui.filters()
+fy = f.fiscal_year
+
+measures = ui.q(queries.measures, f.policy)
+measure_names = dict(zip(measures["measure_code"], measures["measure_name"]))
+left, right = st.columns([2, 3])
+measure = left.selectbox(txt.MEASURE_LABEL, [""] + list(measure_names), key="att_measure",
+                         format_func=lambda m: f"{m} {measure_names[m]}" if m else txt.ALL)
+statuses = right.multiselect(txt.STATUS_FILTER_LABEL, list(contract.STATUSES), key="att_status",
+                             placeholder=txt.ALL)
+
+table = ui.q(queries.attainment_table, f, measure or None, tuple(statuses) or None)
+if table.empty:
+    ui.empty(txt.NO_MATCH)
+else:
+    good = int(table["status"].isin([contract.STATUS_ACHIEVED, contract.STATUS_ON_TRACK]).sum())
+    median = table["attainment_pct"].median()
+    cols = st.columns(3)
+    cols[0].metric(txt.ATTAINMENT_METRIC_COUNT, ui.fmt_num(len(table)))
+    cols[1].metric(txt.status_metric("達成・順調"), ui.fmt_num(good))
+    cols[2].metric(txt.ATTAINMENT_METRIC_AVG, ui.fmt_num(median, 1, "%"))
+    title = txt.attainment_chart_title(fy, good, len(table))
+    shown = table[["indicator_code", "indicator_name", "policy_name", "measure_name",
+                   "department_name", "unit", "base_value", "target_year", "target_value",
+                   "actual_value", "expected_value", "attainment_pct", "expected_pct", "status"]]
+    ui.chart_block(charts.attainment_chart(table, title), shown, title, f"attainment_{fy}")
+    st.subheader(txt.TABLE_TITLE)
+    ui.table(shown.drop(columns=["expected_pct"]), f"attainment_table_{fy}", column_config={
+        txt.COLUMNS["attainment_pct"]: st.column_config.ProgressColumn(
+            txt.COLUMNS["attainment_pct"], format="%.1f%%", min_value=0, max_value=100)})
+
+st.header(txt.DETAIL_HEADER)
+options = ui.q(queries.indicator_options, f)
+if options.empty:
+    ui.empty(txt.NO_MATCH)
+    st.stop()
+names = dict(zip(options["indicator_code"], options["indicator_name"]))
+code = st.selectbox(txt.DETAIL_SELECT, list(names), key="att_indicator",
+                    format_func=lambda k: f"{k} {names[k]}")
+detail = ui.q(queries.indicator_detail, code, fy)
+if detail is None:
+    ui.empty(txt.NO_MATCH)
+    st.stop()
+if detail.projected_target_value is not None:
+    st.markdown(txt.projection_sentence(detail.indicator_name, detail.projected_target_value,
+                                        detail.target_value, detail.unit, detail.target_year,
+                                        detail.will_meet, detail.projection_points))
+else:
+    st.markdown(txt.PROJECTION_TOO_FEW)
+title = txt.detail_title(detail.indicator_name, detail.will_meet, detail.target_year)
+ui.chart_block(charts.indicator_detail_chart(detail, title), detail.series, title, f"indicator_{code}")

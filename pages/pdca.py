@@ -1,3 +1,53 @@
+"""PDCA: action × FY matrix, P→D→C→A for a FY, self-evaluations, directions, incomplete cycles."""
 import streamlit as st
 
-st.info("このページは準備中です。")
+from pipeline import charts, queries, ui
+from pipeline.texts import dashboard as txt
+
+st.title(txt.PDCA_TITLE)
+st.caption(txt.PDCA_CAPTION)
+ui.require_submissions()
+f = ui.filters()
+fy = f.fiscal_year
+
+funnel = ui.q(queries.pdca_funnel, f)
+by_year = ui.q(queries.pdca_by_year, f)
+planned = int(funnel["count"].iloc[0]) if not funnel.empty else 0
+if planned == 0:
+    ui.empty(txt.NO_MATCH)
+    st.stop()
+
+cols = st.columns(3)
+ui.metric(cols[0], txt.METRIC_PDCA, queries.kpi(by_year, fy, "completion_pct"), digits=1,
+          suffix="%", delta_suffix=txt.POINTS)
+ui.metric(cols[1], txt.COLUMNS["complete"], queries.kpi(by_year, fy, "complete"))
+ui.metric(cols[2], txt.METRIC_REPORTED, queries.kpi(by_year, fy, "reported"))
+
+title = txt.funnel_title(fy, planned, int(funnel["count"].iloc[-1]))
+ui.chart_block(charts.funnel_chart(funnel, title), funnel, title, f"pdca_funnel_{fy}")
+
+left, right = st.columns(2)
+with left:
+    grades = ui.q(queries.self_evaluation_distribution, f)
+    title = txt.grade_title(fy, queries.share_of(grades, "grade", ("A", "B")))
+    ui.chart_block(charts.grade_chart(grades, title), grades if grades["count"].sum() else None, title,
+                   f"pdca_self_evaluation_{fy}")
+with right:
+    directions = ui.q(queries.direction_distribution, f)
+    title = txt.direction_title(fy, queries.top_label(directions, "direction", "count"))
+    ui.chart_block(charts.direction_chart(directions, title),
+                   directions if int(directions["count"].sum()) else None, title,
+                   f"pdca_direction_{fy}")
+
+st.header(txt.INCOMPLETE_HEADER)
+incomplete = ui.q(queries.incomplete_cycles, f)
+if incomplete.empty:
+    st.success(txt.NO_INCOMPLETE)
+else:
+    st.caption(txt.incomplete_caption(len(incomplete)))
+    ui.table(incomplete, f"pdca_incomplete_{fy}")
+
+matrix = ui.q(queries.pdca_matrix, f)
+title = txt.matrix_title(int(queries.kpi(by_year, fy, "actions").value or 0),
+                         int(queries.kpi(by_year, fy, "complete").value or 0), fy)
+ui.chart_block(charts.pdca_matrix_chart(matrix, title, fy), matrix, title, "pdca_matrix")

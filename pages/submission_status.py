@@ -1,3 +1,42 @@
+"""提出状況: which departments have submitted for a FY, when, and how many versions."""
 import streamlit as st
 
-st.info("このページは準備中です。")
+from pipeline import charts, queries, ui
+from pipeline.texts import dashboard as txt
+
+st.title(txt.SUBMISSIONS_TITLE)
+st.caption(txt.SUBMISSIONS_CAPTION)
+ui.require_master()
+f = ui.filters()
+fy = f.fiscal_year
+
+status = ui.q(queries.submission_status, f)
+if status.empty:
+    ui.empty(txt.NO_MATCH)
+    st.stop()
+counts = queries.submission_counts(status)
+cols = st.columns(3)
+cols[0].metric(txt.METRIC_SUBMITTED, f"{counts.submitted} / {counts.total}")
+cols[1].metric(txt.METRIC_MISSING, ui.fmt_num(counts.missing))
+cols[2].metric(txt.METRIC_VERSIONS, ui.fmt_num(counts.versions))
+st.subheader(txt.submissions_title(fy, counts.submitted, counts.total))
+
+missing = status[~status["submitted"]]
+st.markdown(f"**{txt.MISSING_HEADER}**")
+if missing.empty:
+    st.success(txt.ALL_SUBMITTED)
+else:
+    ui.table(missing[["department_code", "department_name", "bureau_name", "versions"]],
+             f"missing_{fy}")
+
+shown = status.assign(submitted_label=[txt.SUBMITTED if s else txt.NOT_SUBMITTED
+                                       for s in status["submitted"]])
+ui.table(shown[["department_code", "department_name", "bureau_name", "submitted_label",
+                "loaded_at", "versions", "file_name"]], f"submissions_{fy}",
+         column_config={txt.COLUMNS["loaded_at"]: st.column_config.DatetimeColumn(
+             format="YYYY-MM-DD HH:mm")})
+
+matrix = ui.q(queries.submission_matrix, f)
+if not matrix.empty:
+    title = txt.submission_matrix_title(matrix["fiscal_year"].nunique())
+    ui.chart_block(charts.submission_matrix_chart(matrix, title), matrix, title, "submission_matrix")

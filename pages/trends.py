@@ -1,3 +1,64 @@
+"""経年推移: emissions by sector, status shares, self-evaluation transitions, two-FY comparison."""
 import streamlit as st
 
-st.info("このページは準備中です。")
+from pipeline import charts, contract, queries, ui
+from pipeline.texts import dashboard as txt
+
+st.title(txt.TRENDS_TITLE)
+st.caption(txt.TRENDS_CAPTION)
+ui.require_master()
+f = ui.filters()
+fy = f.fiscal_year
+
+changes = ui.q(queries.sector_change)
+if changes.empty:
+    ui.empty(txt.NO_EMISSIONS)
+else:
+    title = txt.sector_title(queries.biggest_cut(changes))
+    ui.chart_block(charts.sector_change_chart(changes, title), changes, title, "emissions_by_sector")
+
+years = ui.q(queries.fiscal_years)
+if not years:
+    ui.empty(txt.NO_SUBMISSIONS)
+    st.stop()
+
+share = ui.q(queries.status_by_year, f)
+if share.empty or int(share["count"].sum()) == 0:
+    ui.empty(txt.NO_MATCH)
+else:
+    good = share[share["status"].isin([contract.STATUS_ACHIEVED, contract.STATUS_ON_TRACK])]
+    span = queries.span_change(good.groupby("fiscal_year", as_index=False)["share_pct"].sum(),
+                               "share_pct")
+    title = txt.share_title(span.first_year, span.last_year, span.first, span.last)
+    ui.chart_block(charts.status_share_chart(share, title), share, title, "indicator_status_share")
+
+if len(years) < 2:
+    ui.empty(txt.NEED_TWO_YEARS)
+    st.stop()
+
+st.header(txt.COMPARE_HEADER)
+to_default = fy if fy in years else years[-1]
+from_default = max([y for y in years if y < to_default], default=years[0])
+left, right = st.columns(2)
+year_a = left.selectbox(txt.COMPARE_FROM, years, index=years.index(from_default), key="cmp_from",
+                        format_func=txt.fy)
+year_b = right.selectbox(txt.COMPARE_TO, years, index=years.index(to_default), key="cmp_to",
+                         format_func=txt.fy)
+
+two = ui.q(queries.status_two_years, f, year_a, year_b)
+title = txt.compare_title(year_a, year_b)
+ui.chart_block(charts.status_compare_chart(two, title), two, title, f"compare_status_{year_a}_{year_b}")
+comparison = ui.q(queries.compare_years, f, year_a, year_b)
+labels = {"value_a": txt.fy_short(year_a), "value_b": txt.fy_short(year_b), "change": txt.COMPARE_CHANGE}
+ui.table(comparison.rename(columns=labels), f"compare_{year_a}_{year_b}",
+         column_config={label: st.column_config.NumberColumn(format="%.1f") for label in labels.values()})
+
+st.header(txt.TRANSITIONS_HEADER)
+transitions = ui.q(queries.self_evaluation_transitions, f, year_a, year_b)
+if transitions.empty:
+    ui.empty(txt.NO_MATCH)
+else:
+    up, same, down = queries.transition_summary(transitions)
+    title = txt.transitions_title(year_a, year_b, up, down)
+    ui.chart_block(charts.transitions_chart(transitions, year_a, year_b, title), transitions, title,
+                   f"self_evaluation_{year_a}_{year_b}")

@@ -1,12 +1,262 @@
-"""Streamlit glue shared by every page (sidebar, filters, chart blocks)."""
+"""Streamlit glue shared by every page: shell, sidebar filters, cached queries, chart blocks.
+
+- Filters (FY, 所管課, 基本方針) and presentation mode live in the URL query
+  parameters (`?fy=2024&dept=D01&policy=P1&present=1`), so a shared link
+  reproduces the view; they are also kept in the session so switching pages
+  keeps them even though page navigation clears the URL parameters.
+- Queries run through `q(fn, ...)`: cached by (db path, warehouse version
+  token, arguments), so a new submission shows on the next rerun without a
+  restart.
+- Pages never write user text as HTML: tables and markdown only.
+"""
 from __future__ import annotations
 
+import functools
+from datetime import date
+
+import pandas as pd
 import streamlit as st
+
+from . import charts, queries, warehouse
+from .texts import dashboard as txt
 
 APP_TITLE = "ゼロカーボン計画 進捗管理"
 SECTION_DASHBOARD = "ダッシュボード"
 SECTION_WORK = "提出・報告"
 
+QP_FY, QP_DEPT, QP_POLICY, QP_PRESENT = "fy", "dept", "policy", "present"
+_STATE = "_dashboard_filters"
+_PRESENT = "_dashboard_present"
+W_FY, W_DEPT, W_POLICY, W_PRESENT = "flt_fy", "flt_dept", "flt_policy", "flt_present"
+
+PRESENT_CSS = """
+<style>
+html { font-size: 20px; }
+[data-testid="stMainBlockContainer"], .block-container { max-width: 100% !important;
+    padding-top: 1.5rem !important; padding-left: 2.5rem !important; padding-right: 2.5rem !important; }
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.35rem; }
+[data-testid="stMetricValue"] { font-size: 3.2rem !important; }
+[data-testid="stMetricLabel"] p { font-size: 1.3rem !important; }
+[data-testid="stMetricDelta"] { font-size: 1.3rem !important; }
+h1 { font-size: 2.8rem !important; }
+h2, h3 { font-size: 2rem !important; }
+</style>
+"""
+BASE_CSS = """
+<style>
+[data-testid="stMetricValue"] { font-size: 2.4rem; }
+</style>
+"""
+
+
+# --- Queries -----------------------------------------------------------------------
+
+def db() -> str:
+    return str(warehouse.db_path())
+
+
+@st.cache_data(show_spinner=False, max_entries=2000)
+def _cached(name: str, db_path: str, token: tuple, args: tuple, kwargs: tuple):
+    fn = getattr(queries, name)
+    with warehouse.connect(db_path) as con:
+        return fn(con, *args, **dict(kwargs))
+
+
+def q(fn, *args, **kwargs):
+    """Run a named query of pipeline.queries, cached until the warehouse changes."""
+    path = db()
+    try:
+        return _cached(fn.__name__, path, warehouse.version_token(path), args,
+                       tuple(sorted(kwargs.items())))
+    except warehouse.WarehouseError as exc:
+        st.error(str(exc))
+        st.stop()
+
+
+# --- Shell / presentation mode ---------------------------------------------------------
+
+def presenting() -> bool:
+    if _PRESENT not in st.session_state:
+        st.session_state[_PRESENT] = st.query_params.get(QP_PRESENT) == "1"
+    return bool(st.session_state[_PRESENT])
+
+
+def _toggle_present() -> None:
+    st.session_state[_PRESENT] = bool(st.session_state[W_PRESENT])
+
 
 def render_shell() -> None:
+    """Called by app.py before navigation.run(): sidebar caption, presentation mode."""
+    present = presenting()
+    if present:
+        st.set_page_config(layout="wide", initial_sidebar_state="collapsed")
+    st.session_state[W_PRESENT] = present
+    st.sidebar.toggle(txt.PRESENT_LABEL, key=W_PRESENT, help=txt.PRESENT_HELP,
+                      on_change=_toggle_present)
+    st.markdown(PRESENT_CSS if present else BASE_CSS, unsafe_allow_html=True)  # static CSS only
+    if present:
+        st.query_params[QP_PRESENT] = "1"
+    elif QP_PRESENT in st.query_params:
+        del st.query_params[QP_PRESENT]
     st.sidebar.caption(APP_TITLE)
+
+
+# --- Filters -----------------------------------------------------------------------
+
+def reporting_year(today: date | None = None) -> int:
+    """The FY being reported on now: reports on FY y are written in FY y + 1."""
+    today = today or date.today()
+    current = today.year if today.month >= 4 else today.year - 1
+    return current - 1
+
+
+def _state() -> dict:
+    if _STATE not in st.session_state:
+        qp = st.query_params
+        fy = qp.get(QP_FY)
+        st.session_state[_STATE] = {
+            "fy": int(fy) if fy and fy.strip().isdigit() else None,
+            "dept": qp.get(QP_DEPT) or "",
+            "policy": qp.get(QP_POLICY) or "",
+        }
+    return st.session_state[_STATE]
+
+
+def _store(widget: str, name: str) -> None:
+    _state()[name] = st.session_state[widget]
+
+
+def _choice(widget: str, name: str, options: list, label: str, fmt) -> object:
+    state = _state()
+    value = state.get(name)
+    if value not in options:
+        value = options[-1] if name == "fy" else options[0]
+        state[name] = value
+    st.session_state[widget] = value
+    return st.sidebar.selectbox(label, options, key=widget, format_func=fmt,
+                                on_change=_store, args=(widget, name))
+
+
+def _sync_url(f: queries.Filters) -> None:
+    wanted = {QP_FY: str(f.fiscal_year) if f.fiscal_year is not None else None,
+              QP_DEPT: f.department, QP_POLICY: f.policy}
+    for key, value in wanted.items():
+        current = st.query_params.get(key)
+        if value and current != value:
+            st.query_params[key] = value
+        elif not value and current is not None:
+            del st.query_params[key]
+
+
+def year_options() -> list[int]:
+    years = q(queries.fiscal_years)
+    return years or [reporting_year()]
+
+
+def filters(*, year: bool = True) -> queries.Filters:
+    """Render the sidebar filters and return the selection (kept in the URL)."""
+    st.sidebar.subheader(txt.FILTERS_HEADER)
+    years = year_options()
+    depts = q(queries.departments)
+    pols = q(queries.policies)
+    dept_names = dict(zip(depts["department_code"], depts["department_name"]))
+    pol_names = dict(zip(pols["policy_code"], pols["policy_name"]))
+    fy = _choice(W_FY, "fy", years, txt.FY_LABEL, txt.fy) if year else None
+    dept = _choice(W_DEPT, "dept", [""] + list(dept_names), txt.DEPARTMENT_LABEL,
+                   lambda code: dept_names.get(code, txt.ALL) if code else txt.ALL)
+    policy = _choice(W_POLICY, "policy", [""] + list(pol_names), txt.POLICY_LABEL,
+                     lambda code: f"{code} {pol_names[code]}" if code in pol_names else txt.ALL)
+    f = queries.Filters(fy if year else _state().get("fy"), dept or None, policy or None)
+    _sync_url(f)
+    st.sidebar.caption(txt.SHARE_HINT)
+    return f
+
+
+# --- Empty states ------------------------------------------------------------------
+
+def require_master() -> None:
+    if not q(queries.has_master):
+        st.info(txt.NO_MASTER)
+        st.stop()
+
+
+def require_submissions() -> None:
+    require_master()
+    if not q(queries.fiscal_years):
+        st.info(txt.NO_SUBMISSIONS)
+        st.stop()
+
+
+def empty(message: str = txt.NO_MATCH) -> None:
+    st.info(message)
+
+
+# --- Numbers / metrics ------------------------------------------------------------------
+
+def fmt_num(value, digits: int = 0, suffix: str = "") -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return "—"
+    return f"{value:,.{digits}f}{suffix}"
+
+
+def fmt_delta(value, digits: int = 0, suffix: str = "") -> str | None:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    return f"{value:+,.{digits}f}{suffix}"
+
+
+def metric(col, label: str, kpi: queries.Kpi, *, digits: int = 0, suffix: str = "",
+           delta_suffix: str | None = None, inverse: bool = False) -> None:
+    """st.metric of a KPI with its change from the previous FY (none when there is no previous)."""
+    dsuffix = suffix if delta_suffix is None else delta_suffix
+    col.metric(label, fmt_num(kpi.value, digits, suffix),
+               fmt_delta(kpi.change, digits, dsuffix) if kpi.previous is not None else None,
+               delta_color="inverse" if inverse else "normal",
+               help=txt.NO_PREVIOUS if kpi.previous is None else None)
+
+
+# --- Chart block --------------------------------------------------------------------------
+
+def labelled(data: pd.DataFrame) -> pd.DataFrame:
+    """The frame with Japanese column headers, for tables and CSV."""
+    return data.rename(columns={k: v for k, v in txt.COLUMNS.items() if k in data.columns})
+
+
+def csv_bytes(data: pd.DataFrame) -> bytes:
+    """CSV in UTF-8 with BOM, so Excel opens the Japanese correctly."""
+    return data.to_csv(index=False).encode("utf-8-sig")
+
+
+def _png(chart, present: bool) -> bytes:
+    try:
+        return charts.to_png(chart, present)
+    except Exception:            # never break the page over an export
+        return b""
+
+
+def chart_block(chart, data: pd.DataFrame | None, title: str, filename: str) -> None:
+    """The chart (full width), then an expander with its data, CSV and PNG downloads."""
+    if data is None or len(data) == 0:
+        st.info(txt.NO_DATA)
+        return
+    present = presenting()
+    st.altair_chart(charts.configure(chart, present), width="stretch", alt=title)
+    with st.expander(txt.DATA_EXPANDER):
+        table = labelled(data)
+        st.dataframe(table, hide_index=True)
+        left, right = st.columns(2)
+        left.download_button(txt.CSV_BUTTON, data=functools.partial(csv_bytes, table),
+                             file_name=f"{filename}.csv", mime="text/csv", on_click="ignore",
+                             key=f"csv_{filename}", icon=":material/download:")
+        right.download_button(txt.PNG_BUTTON, data=functools.partial(_png, chart, present),
+                              file_name=f"{filename}.png", mime="image/png", on_click="ignore",
+                              key=f"png_{filename}", icon=":material/image:")
+
+
+def table(data: pd.DataFrame, filename: str, **kwargs) -> None:
+    """A plain table with its CSV download (for lists rather than charts)."""
+    shown = labelled(data)
+    st.dataframe(shown, hide_index=True, **kwargs)
+    st.download_button(txt.CSV_BUTTON, data=functools.partial(csv_bytes, shown),
+                       file_name=f"{filename}.csv", mime="text/csv", on_click="ignore",
+                       key=f"csv_{filename}", icon=":material/download:")
