@@ -1,3 +1,109 @@
+"""提出履歴: every version per department and FY, originals, restore, provenance, audit log."""
 import streamlit as st
 
-st.info("このページは準備中です。")
+from pipeline import audit_queries, auth, provenance, ui_auth, uploads
+from pipeline import contract as c
+from pipeline.texts import history as txt
+from pipeline.warehouse import WarehouseBusy, connect
+
+st.title(txt.TITLE)
+user = ui_auth.require_roles(*auth.ROLES)
+st.caption(txt.INTRO)
+
+notice = st.session_state.pop("history_notice", None)
+if notice:
+    kind, message = notice
+    getattr(st, kind)(message)
+
+tab_names = [txt.TAB_VERSIONS, txt.TAB_PROVENANCE] + ([txt.TAB_AUDIT] if user.is_hq else [])
+tabs = st.tabs(tab_names)
+
+# --- versions ------------------------------------------------------------------------------
+with tabs[0]:
+    with connect() as con:
+        departments, years = audit_queries.history_filters(con)
+    names = dict(departments)
+    left, right = st.columns(2)
+    department = left.selectbox(txt.DEPARTMENT, [None, *names],
+                                format_func=lambda c: txt.ALL if c is None else f"{c} {names[c]}",
+                                key="history_department")
+    year = right.selectbox(txt.FISCAL_YEAR, [None, *years],
+                           format_func=lambda y: txt.ALL if y is None else txt.year_label(y),
+                           key="history_year")
+    with connect() as con:
+        frame = audit_queries.submission_history(con, department, year)
+    if frame.empty:
+        st.info(txt.NO_SUBMISSIONS)
+    else:
+        shown = frame.assign(status=frame["status"].map(lambda s: txt.STATUS_LABELS.get(s, s)))
+        st.dataframe(shown, column_config=txt.HISTORY_COLUMNS, hide_index=True, width="stretch",
+                     key="history_table")
+        rows = {int(r.submission_id): r for r in frame.itertuples()}
+        chosen = st.selectbox(txt.VERSION_SELECT, list(rows), key="history_version",
+                              format_func=lambda sid: txt.version_option(
+                                  sid, rows[sid].department_code, rows[sid].fiscal_year, rows[sid].status))
+        row = rows[chosen]
+        actions = st.columns(2)
+        if auth.can_access_department(user, row.department_code):
+            actions[0].download_button(
+                txt.DOWNLOAD_ORIGINAL, data=lambda: uploads.original_file(None, user, chosen)[1],
+                file_name=row.file_name, key="history_download", on_click="ignore")
+        else:
+            actions[0].caption(txt.DOWNLOAD_NOT_ALLOWED)
+        if row.status == c.SUBMISSION_ACTIVE:
+            actions[1].caption(txt.ALREADY_ACTIVE)
+        elif not user.is_hq:
+            actions[1].caption(txt.RESTORE_ONLY_HQ)
+        elif actions[1].button(txt.RESTORE, help=txt.RESTORE_HELP, key="history_restore"):
+            try:
+                target = uploads.restore_submission(None, user, chosen)
+            except auth.AccessDenied as exc:
+                st.error(str(exc))
+            except WarehouseBusy as exc:
+                st.error(str(exc))
+            else:
+                if target is None:
+                    st.error(txt.UNKNOWN_SUBMISSION)
+                else:
+                    st.session_state["history_notice"] = (
+                        "success", txt.restored(target.submission_id, target.department_code,
+                                                target.fiscal_year))
+                    st.rerun()
+        with st.expander(txt.ROWS_OF_VERSION):
+            with connect() as con:
+                version_rows = provenance.submission_rows(con, chosen)
+            st.dataframe(version_rows, column_config=txt.ROW_COLUMNS, hide_index=True,
+                         width="stretch", key="history_rows")
+
+# --- provenance -------------------------------------------------------------------------------
+with tabs[1]:
+    st.caption(txt.PROVENANCE_INTRO)
+    with connect() as con:
+        source_years = provenance.source_years(con)
+    if not source_years:
+        st.info(txt.NO_SOURCES)
+    else:
+        left, right = st.columns(2)
+        kind = left.selectbox(txt.PROVENANCE_KIND, list(txt.PROVENANCE_KINDS),
+                              format_func=txt.PROVENANCE_KINDS.get, key="provenance_kind")
+        source_year = right.selectbox(txt.PROVENANCE_YEAR, source_years,
+                                      format_func=txt.year_label, key="provenance_year")
+        with connect() as con:
+            sources = provenance.sources_frame(con, source_year, kind)
+        if sources.empty:
+            st.info(txt.NO_SOURCES)
+        else:
+            st.dataframe(sources, column_config=txt.PROVENANCE_COLUMNS, hide_index=True,
+                         width="stretch", key="provenance_table")
+
+# --- audit log (HQ) -----------------------------------------------------------------------------
+if user.is_hq:
+    with tabs[2]:
+        st.caption(txt.AUDIT_INTRO)
+        chosen_actions = st.multiselect(txt.AUDIT_FILTER, list(txt.AUDIT_ACTION_LABELS),
+                                        format_func=txt.AUDIT_ACTION_LABELS.get, key="audit_actions")
+        with connect() as con:
+            events = audit_queries.audit_log(con, actions=chosen_actions or None)
+        events = events.assign(action=events["action"].map(lambda a: txt.AUDIT_ACTION_LABELS.get(a, a)))
+        st.dataframe(events, column_config=txt.AUDIT_COLUMNS, hide_index=True, width="stretch",
+                     key="audit_table")
