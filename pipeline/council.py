@@ -21,7 +21,7 @@ import pandas as pd
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from . import contract, store
+from . import auth, store
 from .contract import Column, TableSheet
 from .problems import Problem, RejectedFile
 from .reader import read_workbook
@@ -29,8 +29,6 @@ from .tables import parse_table
 from .texts import council as txt
 from .texts import validation as vtxt
 from .warehouse import connect
-
-ROLE_HQ = "hq"
 
 TABLES_SQL = """
 CREATE TABLE IF NOT EXISTS council_opinions (
@@ -60,10 +58,6 @@ COUNCIL_SHEET = TableSheet(txt.SHEET, txt.COL_YEAR, (
 
 class CouncilError(ValueError):
     """A council write that cannot be done (Japanese message)."""
-
-
-class CouncilPermissionError(PermissionError):
-    pass
 
 
 # --- connections and roles ---------------------------------------------------
@@ -96,10 +90,10 @@ class _Con:
         return False
 
 
-def require_hq(role: str | None) -> None:
-    """Server-side check: council records are written by HQ only."""
-    if role != ROLE_HQ:
-        raise CouncilPermissionError(txt.NOT_HQ)
+def require_hq(user) -> str:
+    """Server-side check (auth.require_role): council records are written by HQ only.
+    Returns the actor name for the audit log; raises auth.AccessDenied."""
+    return auth.require_role(user, auth.ROLE_HQ).username
 
 
 # --- validation helpers ------------------------------------------------------------
@@ -162,9 +156,9 @@ def _transaction(con, work):
 
 
 def add_opinion(db, fiscal_year: int, level: str, target_code: str | None, opinion_text: str,
-                *, actor: str | None, role: str | None, response_text: str | None = None) -> int:
+                user, *, response_text: str | None = None) -> int:
     """Record one council opinion (optionally with the city's response); returns its id."""
-    require_hq(role)
+    actor = require_hq(user)
     text = (opinion_text or "").strip()
     if not text:
         raise CouncilError(txt.EMPTY_OPINION)
@@ -174,10 +168,9 @@ def add_opinion(db, fiscal_year: int, level: str, target_code: str | None, opini
             con, int(fiscal_year), level, target, text, (response_text or "").strip(), actor))
 
 
-def set_response(db, opinion_id: int, response_text: str, *, actor: str | None,
-                 role: str | None) -> None:
+def set_response(db, opinion_id: int, response_text: str, user) -> None:
     """Record (or revise) the city's response 対応方針 to an opinion."""
-    require_hq(role)
+    actor = require_hq(user)
     text = (response_text or "").strip()
     if not text:
         raise CouncilError(txt.EMPTY_RESPONSE)
@@ -194,10 +187,9 @@ def set_response(db, opinion_id: int, response_text: str, *, actor: str | None,
         _transaction(con, work)
 
 
-def set_status(db, opinion_id: int, status: str, status_year: int, *, actor: str | None,
-               role: str | None, note: str | None = None) -> None:
+def set_status(db, opinion_id: int, status: str, status_year: int, user, *, note: str | None = None) -> None:
     """Record the follow-up status of an opinion in a later FY."""
-    require_hq(role)
+    actor = require_hq(user)
     with _Con(db, write=True) as con:
         row = con.execute("SELECT fiscal_year FROM council_opinions WHERE opinion_id = ?",
                           [opinion_id]).fetchone()
@@ -214,9 +206,9 @@ def set_status(db, opinion_id: int, status: str, status_year: int, *, actor: str
 
 
 def record_cycle(db, fiscal_year: int, *, published: date | None = None,
-                 reviewed: date | None = None, actor: str | None, role: str | None) -> None:
+                 reviewed: date | None = None, user) -> None:
     """Record when the FY's report was published and when the council reviewed it."""
-    require_hq(role)
+    actor = require_hq(user)
     with _Con(db, write=True) as con:
         def work():
             con.execute(
@@ -343,14 +335,13 @@ class ImportResult:
         return not self.problems
 
 
-def import_workbook(db, data: bytes, file_name: str, *, actor: str | None,
-                    role: str | None) -> ImportResult:
+def import_workbook(db, data: bytes, file_name: str, user) -> ImportResult:
     """Import opinions (with response and status) from a 審議会意見 workbook, whole or not at all.
 
     A row whose (年度, 対象区分, 対象コード, 意見) matches a stored opinion updates its
     response and status instead of adding a duplicate.
     """
-    require_hq(role)
+    actor = require_hq(user)
     result = ImportResult(file_name)
     try:
         book = read_workbook(data, file_name, [txt.SHEET])

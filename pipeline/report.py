@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import council, report_data as rd, store
+from . import council, queries, report_data as rd, store
 from .warehouse import connect
 
 
@@ -49,6 +49,11 @@ class ReportData:
     sources: pd.DataFrame | None = None
     master: tuple | None = None
     council_previous: pd.DataFrame | None = None     # opinions on earlier reports
+    # The dashboard's query results behind its charts (same charts in the PDF).
+    chart_emissions: pd.DataFrame | None = None
+    chart_path: pd.DataFrame | None = None
+    chart_status: pd.DataFrame | None = None
+    chart_attainment: dict[str, pd.DataFrame] = field(default_factory=dict)
     cycle_previous: council.CycleStatus | None = None
 
 
@@ -86,6 +91,13 @@ def build_report(db, fiscal_year: int) -> ReportData:
                 partner_summary=rd.partner_summary(con, fiscal_year, code),
                 partners=partners[partners["policy_code"] == code].reset_index(drop=True),
             ))
+        f = queries.Filters(fiscal_year=fiscal_year)
+        report.chart_emissions = queries.emissions_by_sector(con, fiscal_year)
+        report.chart_path = queries.emission_path(con)
+        report.chart_status = queries.indicator_status_counts(con, f)
+        table = queries.attainment_table(con, f)
+        for s in report.sections:
+            report.chart_attainment[s.code] = table[table["policy_code"] == s.code].reset_index(drop=True)
         report.council_previous = council_for_report(con, fiscal_year)
         report.cycle_previous = council.plan_cycle_status(con, fiscal_year - 1)
     return report

@@ -1,11 +1,14 @@
-"""Altair charts of the annual report, and rendering them to PNG with a Japanese font.
+"""Charts of the annual report rendered to PNG with a Japanese font.
 
-Chart builders take the report's DataFrames (already the views' figures) and
-return Altair charts; `to_png` renders one with vl-convert, with the Noto CJK
-font directory registered and the chart font set to Noto Sans CJK JP.
+The report uses the dashboard's own chart builders (pipeline.charts) on the
+dashboard's own query results (pipeline.queries), so the PDF shows the same
+charts as the pages; only the print theme (sizes for an A4 column) differs.
+The small builders below are fallbacks kept for reports without the
+dashboard modules.
 """
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 
@@ -90,6 +93,21 @@ def _register_font() -> None:
             if FONT_DIR.is_dir():
                 vlc.register_font_directory(str(FONT_DIR))
             _font_ready = True
+
+
+def print_png(chart, width: int, height: int | None = None, scale: float = 2.0) -> bytes:
+    """A dashboard chart themed for print: fixed size, Noto Sans CJK JP, white background."""
+    from . import charts as dash
+    props = {"width": width} if height is None else {"width": width, "height": height}
+    sized = chart.properties(**props)
+    themed = (sized.configure(font=FONT)
+              .configure_title(fontSize=15, subtitleFontSize=11, anchor="start", limit=0, offset=8)
+              .configure_axis(labelFontSize=11, titleFontSize=12, labelLimit=300)
+              .configure_legend(labelFontSize=11, titleFontSize=11, orient="top", labelLimit=0)
+              .configure_view(stroke=None))
+    spec = themed.to_dict()
+    spec["background"] = "white"
+    return dash.spec_to_png(json.dumps(spec, ensure_ascii=False), scale=scale)
 
 
 def to_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:

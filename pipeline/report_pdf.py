@@ -213,23 +213,20 @@ def _summary(doc: _Doc, images: dict):
         [txt.L_NEEDED_RATE, txt.pct(e.needed_rate_pct)],
         [txt.L_PACE, pace],
     ]
-    y0 = doc.get_y()
-    doc.grid([txt.COL["item"], txt.COL["value"]], rows, [38, 52], size=8)
-    y1 = doc.get_y()
-    doc.set_xy(doc.l_margin + 93, y0)
-    doc.image(io.BytesIO(images["emissions"]), x=doc.l_margin + 93, y=y0, w=87)
-    doc.set_y(max(y1, y0 + 87 * images["emissions_ratio"]) + 2)
+    doc.grid([txt.COL["item"], txt.COL["value"]], rows, [60, 80], size=8)
+    doc.image_png(images["emissions"], 165)
 
     doc.h2(txt.H_STATUS)
     total = sum(r.status_counts.values())
     y0 = doc.get_y()
     doc.grid([txt.COL["status"], txt.COL["count"]],
              [[k, fmt_int(v)] for k, v in r.status_counts.items()] + [[txt.L_INDICATORS_TOTAL, fmt_int(total)]],
-             [38, 52], numeric={1})
+             [40, 30], numeric={1})
     y1 = doc.get_y()
-    doc.image(io.BytesIO(images["status"]), x=doc.l_margin + 93, y=y0, w=87)
-    doc.set_y(max(y1, y0 + 87 * images["status_ratio"]) + 2)
+    doc.image(io.BytesIO(images["status"]), x=doc.l_margin + 85, y=y0, w=80)
+    doc.set_y(max(y1, y0 + 80 * images["status_ratio"]) + 2)
 
+    y0 = doc.get_y()
     doc.h2(txt.H_PDCA)
     p = r.pdca
     doc.grid([txt.COL["item"], txt.COL["count"]], [
@@ -240,8 +237,11 @@ def _summary(doc: _Doc, images: dict):
         [txt.L_ACT, txt.count_of(p.act, p.actions)],
         [txt.L_COMPLETE, txt.count_of(p.complete, p.actions)],
         [txt.L_COMPLETE_PCT, txt.pct(p.complete_pct)],
-    ], [60, 30], numeric={1})
-
+    ], [50, 30], numeric={1})
+    y1 = doc.get_y()
+    doc.set_y(y0)
+    doc.set_left_margin(doc.l_margin + 92)
+    doc.set_x(doc.l_margin)
     doc.h2(txt.H_PARTNERS)
     s = r.partner_summary
     doc.grid([txt.COL["item"], txt.COL["value"]], [
@@ -250,7 +250,10 @@ def _summary(doc: _Doc, images: dict):
         [txt.L_PARTNER_TYPES, fmt_int(s.types)],
         [txt.L_PARTICIPANTS, fmt_int(s.participants)],
         [txt.L_CO2, fmt_value(s.co2_reduction_t)],
-    ], [60, 30], numeric={1})
+    ], [58, 30], numeric={1})
+    doc.set_left_margin(doc.l_margin - 92)
+    doc.set_y(max(y1, doc.get_y()))
+    doc.set_x(doc.l_margin)
     if r.cycle_previous is not None:
         doc.para(txt.council_cycle_line(r.fiscal_year - 1, r.cycle_previous.steps), 8.5)
 
@@ -273,7 +276,7 @@ def _policy(doc: _Doc, index: int, section, images: dict):
                                    "attainment_pct", "status")],
              rows, [16, 44, 12, 24, 24, 17, 17, 14, 12], size=7.5, numeric={3, 4, 5, 6, 7})
     if section.code in images:
-        doc.image_png(images[section.code], 150)
+        doc.image_png(images[section.code], 165)
 
     doc.h2(txt.H_ACTIONS)
     doc.para(f"{txt.L_COMPLETE}: {txt.count_of(section.pdca.complete, section.pdca.actions)}", 9)
@@ -343,16 +346,17 @@ def _ratio(png: bytes) -> float:
 
 
 def _render_charts(report: ReportData) -> dict:
-    jobs = {
-        "emissions": charts.emissions_chart(report.emission_totals, report.emissions.base_year,
-                                            report.emissions.base_kt, width=330, height=200),
-        "status": charts.status_chart(report.status_counts, width=300, height=110),
+    """The dashboard's charts (pipeline.charts) on the dashboard's queries, print-themed."""
+    from . import charts as dash
+    pngs = {
+        "emissions": charts.print_png(dash.emissions_chart(
+            report.chart_emissions, report.chart_path, txt.CHART_EMISSIONS), 600, 140),
+        "status": charts.print_png(dash.status_counts_chart(
+            report.chart_status, txt.CHART_STATUS), 300, 150),
     }
-    for s in report.sections:
-        if not s.indicators.empty:
-            jobs[s.code] = charts.attainment_chart(s.indicators, width=380)
-    # vl-convert renders on one worker thread of its own: threads would not help.
-    pngs = {key: charts.to_png(chart) for key, chart in jobs.items()}
+    for code, table in report.chart_attainment.items():
+        if not table.empty:
+            pngs[code] = charts.print_png(dash.attainment_chart(table, txt.CHART_ATTAINMENT), 520)
     pngs["emissions_ratio"] = _ratio(pngs["emissions"])
     pngs["status_ratio"] = _ratio(pngs["status"])
     return pngs

@@ -48,7 +48,6 @@ HEADERS = {
 }
 
 # Errors.
-NOT_HQ = "この操作は脱炭素推進本部（HQ）の権限が必要です。"
 EMPTY_OPINION = "意見の内容を入力してください。"
 EMPTY_RESPONSE = "対応方針を入力してください。"
 UNKNOWN_OPINION = "指定の意見が見つかりません。"
