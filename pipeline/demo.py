@@ -144,7 +144,7 @@ def _build_plan(scale: int) -> _Plan:
     scale = max(1, int(scale))
     first_fy = 2016 if scale >= 10 else 2021
     years = list(range(first_fy, CURRENT_YEAR + 1))
-    copies = max(1, round(scale / 3))
+    copies = max(1, -(-scale // 3))   # scale 10 → 4 copies of 18 = 72 departments
 
     def dept_code(base: str, k: int) -> str:
         return base if k == 0 else f"{base}-{k + 1}"
