@@ -32,7 +32,7 @@ else:
     shown = table[["indicator_code", "indicator_name", "policy_name", "measure_name",
                    "department_name", "unit", "base_value", "target_year", "target_value",
                    "actual_value", "expected_value", "attainment_pct", "expected_pct", "status"]]
-    ui.chart_block(charts.attainment_chart(table, title), shown, title, f"attainment_{fy}")
+    ui.chart_block(ui.lazy(charts.attainment_chart, table, title), shown, title, f"attainment_{fy}")
     st.subheader(txt.TABLE_TITLE)
     ui.table(shown.drop(columns=["expected_pct"]), f"attainment_table_{fy}", column_config={
         txt.COLUMNS["attainment_pct"]: st.column_config.ProgressColumn(
@@ -57,4 +57,4 @@ if detail.projected_target_value is not None:
 else:
     st.markdown(txt.PROJECTION_TOO_FEW)
 title = txt.detail_title(detail.indicator_name, detail.will_meet, detail.target_year)
-ui.chart_block(charts.indicator_detail_chart(detail, title), detail.series, title, f"indicator_{code}")
+ui.chart_block(ui.lazy(charts.indicator_detail_chart, detail, title), detail.series, title, f"indicator_{code}")

@@ -32,7 +32,7 @@ else:
                                       pace.latest_year, pace.target_year))
     path = ui.q(queries.emission_path)
     title = txt.emissions_title(pace.base_year, pace.latest_year, pace.reduction_pct)
-    ui.chart_block(charts.emissions_chart(emissions, path, title), emissions, title, "emissions")
+    ui.chart_block(ui.lazy(charts.emissions_chart, emissions, path, title), emissions, title, "emissions")
 
 if not ui.q(queries.fiscal_years):
     ui.empty(txt.NO_SUBMISSIONS)
@@ -50,7 +50,7 @@ else:
                    ui.fmt_delta(row.change) if row.previous is not None and row.previous == row.previous else None,
                    delta_color="off")
     title = txt.status_title(fy, dict(zip(counts["status"], counts["count"])))
-    ui.chart_block(charts.status_counts_chart(counts, title), counts, title, f"indicator_status_{fy}")
+    ui.chart_block(ui.lazy(charts.status_counts_chart, counts, title), counts, title, f"indicator_status_{fy}")
 
 # --- PDCA / partners ---------------------------------------------------------------------
 left, right = st.columns(2)

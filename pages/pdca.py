@@ -24,18 +24,18 @@ ui.metric(cols[1], txt.COLUMNS["complete"], queries.kpi(by_year, fy, "complete")
 ui.metric(cols[2], txt.METRIC_REPORTED, queries.kpi(by_year, fy, "reported"))
 
 title = txt.funnel_title(fy, planned, int(funnel["count"].iloc[-1]))
-ui.chart_block(charts.funnel_chart(funnel, title), funnel, title, f"pdca_funnel_{fy}")
+ui.chart_block(ui.lazy(charts.funnel_chart, funnel, title), funnel, title, f"pdca_funnel_{fy}")
 
 left, right = st.columns(2)
 with left:
     grades = ui.q(queries.self_evaluation_distribution, f)
     title = txt.grade_title(fy, queries.share_of(grades, "grade", ("A", "B")))
-    ui.chart_block(charts.grade_chart(grades, title), grades if grades["count"].sum() else None, title,
+    ui.chart_block(ui.lazy(charts.grade_chart, grades, title), grades if grades["count"].sum() else None, title,
                    f"pdca_self_evaluation_{fy}")
 with right:
     directions = ui.q(queries.direction_distribution, f)
     title = txt.direction_title(fy, queries.top_label(directions, "direction", "count"))
-    ui.chart_block(charts.direction_chart(directions, title),
+    ui.chart_block(ui.lazy(charts.direction_chart, directions, title),
                    directions if int(directions["count"].sum()) else None, title,
                    f"pdca_direction_{fy}")
 
@@ -50,4 +50,4 @@ else:
 matrix = ui.q(queries.pdca_matrix, f)
 title = txt.matrix_title(int(queries.kpi(by_year, fy, "actions").value or 0),
                          int(queries.kpi(by_year, fy, "complete").value or 0), fy)
-ui.chart_block(charts.pdca_matrix_chart(matrix, title, fy), matrix, title, "pdca_matrix")
+ui.chart_block(ui.lazy(charts.pdca_matrix_chart, matrix, title, fy), matrix, title, "pdca_matrix")

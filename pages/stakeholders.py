@@ -26,20 +26,20 @@ if by_cat.empty:
     ui.empty(txt.NO_PARTNERS)
 else:
     title = txt.stake_category_title(fy, queries.top_label(by_cat, "stakeholder_type", measure), what)
-    ui.chart_block(charts.category_bar_chart(by_cat, measure, title), by_cat, title,
+    ui.chart_block(ui.lazy(charts.category_bar_chart, by_cat, measure, title), by_cat, title,
                    f"partners_by_category_{fy}")
 
     heat = ui.q(queries.stakeholder_heatmap, f)
     title = txt.stake_heatmap_title(fy, what)
-    ui.chart_block(charts.heatmap_chart(heat, measure, title), heat, title, f"partners_heatmap_{fy}")
+    ui.chart_block(ui.lazy(charts.heatmap_chart, heat, measure, title), heat, title, f"partners_heatmap_{fy}")
 
     orgs = ui.q(queries.top_organisations, f)
     title = txt.stake_top_title(fy, queries.top_label(orgs, "organisation", "collaborations"))
-    ui.chart_block(charts.top_organisations_chart(orgs, title), orgs, title, f"partners_top_{fy}")
+    ui.chart_block(ui.lazy(charts.top_organisations_chart, orgs, title), orgs, title, f"partners_top_{fy}")
 
 trend = ui.q(queries.stakeholders_by_category, f.all_years())
 if not trend.empty:
     span = queries.span_change(partners, measure)
     title = txt.stake_trend_title(what, span.first_year, span.last_year, span.change_pct)
-    ui.chart_block(charts.stakeholder_trend_chart(trend, measure, title), trend, title,
+    ui.chart_block(ui.lazy(charts.stakeholder_trend_chart, trend, measure, title), trend, title,
                    "partners_trend")

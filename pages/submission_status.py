@@ -39,4 +39,4 @@ ui.table(shown[["department_code", "department_name", "bureau_name", "submitted_
 matrix = ui.q(queries.submission_matrix, f)
 if not matrix.empty:
     title = txt.submission_matrix_title(matrix["fiscal_year"].nunique())
-    ui.chart_block(charts.submission_matrix_chart(matrix, title), matrix, title, "submission_matrix")
+    ui.chart_block(ui.lazy(charts.submission_matrix_chart, matrix, title), matrix, title, "submission_matrix")

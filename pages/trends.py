@@ -15,7 +15,7 @@ if changes.empty:
     ui.empty(txt.NO_EMISSIONS)
 else:
     title = txt.sector_title(queries.biggest_cut(changes))
-    ui.chart_block(charts.sector_change_chart(changes, title), changes, title, "emissions_by_sector")
+    ui.chart_block(ui.lazy(charts.sector_change_chart, changes, title), changes, title, "emissions_by_sector")
 
 years = ui.q(queries.fiscal_years)
 if not years:
@@ -30,7 +30,7 @@ else:
     span = queries.span_change(good.groupby("fiscal_year", as_index=False)["share_pct"].sum(),
                                "share_pct")
     title = txt.share_title(span.first_year, span.last_year, span.first, span.last)
-    ui.chart_block(charts.status_share_chart(share, title), share, title, "indicator_status_share")
+    ui.chart_block(ui.lazy(charts.status_share_chart, share, title), share, title, "indicator_status_share")
 
 if len(years) < 2:
     ui.empty(txt.NEED_TWO_YEARS)
@@ -47,7 +47,7 @@ year_b = right.selectbox(txt.COMPARE_TO, years, index=years.index(to_default), k
 
 two = ui.q(queries.status_two_years, f, year_a, year_b)
 title = txt.compare_title(year_a, year_b)
-ui.chart_block(charts.status_compare_chart(two, title), two, title, f"compare_status_{year_a}_{year_b}")
+ui.chart_block(ui.lazy(charts.status_compare_chart, two, title), two, title, f"compare_status_{year_a}_{year_b}")
 comparison = ui.q(queries.compare_years, f, year_a, year_b)
 labels = {"value_a": txt.fy_short(year_a), "value_b": txt.fy_short(year_b), "change": txt.COMPARE_CHANGE}
 ui.table(comparison.rename(columns=labels), f"compare_{year_a}_{year_b}",
@@ -60,5 +60,5 @@ if transitions.empty:
 else:
     up, same, down = queries.transition_summary(transitions)
     title = txt.transitions_title(year_a, year_b, up, down)
-    ui.chart_block(charts.transitions_chart(transitions, year_a, year_b, title), transitions, title,
+    ui.chart_block(ui.lazy(charts.transitions_chart, transitions, year_a, year_b, title), transitions, title,
                    f"self_evaluation_{year_a}_{year_b}")

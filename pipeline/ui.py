@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
@@ -227,30 +228,63 @@ def csv_bytes(data: pd.DataFrame) -> bytes:
     return data.to_csv(index=False).encode("utf-8-sig")
 
 
+@dataclass(frozen=True)
+class LazyChart:
+    """A chart to build with `pipeline.charts.<builder>(*args, **kwargs)`, cached as a spec."""
+    builder: str
+    args: tuple
+    kwargs: tuple
+
+    def build(self):
+        return getattr(charts, self.builder)(*self.args, **dict(self.kwargs))
+
+
+def lazy(builder, *args, **kwargs) -> LazyChart:
+    """Defer building an Altair chart: the Vega-Lite spec is cached by its inputs, so a
+    warm rerun neither builds nor validates the chart again."""
+    return LazyChart(builder.__name__, args, tuple(sorted(kwargs.items())))
+
+
+@st.cache_data(show_spinner=False, max_entries=500)
+def _spec(chart: LazyChart, present: bool) -> dict:
+    return charts.configure(chart.build(), present).to_dict()
+
+
 def _png(chart, present: bool) -> bytes:
     try:
+        if isinstance(chart, LazyChart):
+            chart = chart.build()
         return charts.to_png(chart, present)
     except Exception:            # never break the page over an export
         return b""
 
 
 def chart_block(chart, data: pd.DataFrame | None, title: str, filename: str) -> None:
-    """The chart (full width), then an expander with its data, CSV and PNG downloads."""
+    """The chart (full width), then an expander with its data, CSV and PNG downloads.
+
+    `chart` is an Altair chart or a `lazy(builder, ...)` (cached; use it on pages).
+    The data table is rendered only while the expander is open.
+    """
     if data is None or len(data) == 0:
         st.info(txt.NO_DATA)
         return
     present = presenting()
-    st.altair_chart(charts.configure(chart, present), width="stretch", alt=title)
-    with st.expander(txt.DATA_EXPANDER):
-        table = labelled(data)
-        st.dataframe(table, hide_index=True)
+    if isinstance(chart, LazyChart):
+        st.vega_lite_chart(_spec(chart, present), width="stretch")
+    else:
+        st.altair_chart(charts.configure(chart, present), width="stretch", alt=title)
+    box = st.expander(txt.DATA_EXPANDER, key=f"exp_{filename}", on_change="rerun")
+    with box:
         left, right = st.columns(2)
+        table = labelled(data)
         left.download_button(txt.CSV_BUTTON, data=functools.partial(csv_bytes, table),
                              file_name=f"{filename}.csv", mime="text/csv", on_click="ignore",
                              key=f"csv_{filename}", icon=":material/download:")
         right.download_button(txt.PNG_BUTTON, data=functools.partial(_png, chart, present),
                               file_name=f"{filename}.png", mime="image/png", on_click="ignore",
                               key=f"png_{filename}", icon=":material/image:")
+        if box.open:
+            st.dataframe(table, hide_index=True)
 
 
 def table(data: pd.DataFrame, filename: str, **kwargs) -> None:
