@@ -24,6 +24,11 @@ def _submitted_at(path: Path, index: int) -> datetime:
     return base + offset
 
 
+def _department_of(path: Path) -> str:
+    parts = path.stem.split("_")
+    return parts[1] if len(parts) > 1 else "dept"
+
+
 def build_demo(db=None, *, scale: int = 1, progress=None, workdir: Path | None = None) -> str:
     """Generate the demo workbooks and load them; returns a short summary."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -35,21 +40,23 @@ def build_demo(db=None, *, scale: int = 1, progress=None, workdir: Path | None =
                 f"{p.location} {p.message}" for p in result.errors[:5]))
         create_demo_accounts(db)
         accepted = rejected = 0
-        # Group by submission time so each group is one bulk load.
-        for index, path in enumerate(plan.submissions):
-            reports = ingest.ingest_paths([path], db, loaded_by=f"{DEMO_ACTOR_PREFIX}:{path.stem.split('_')[1] if '_' in path.stem else 'dept'}",
-                                          loaded_at=_submitted_at(path, index))
-            for r in reports:
-                if r.accepted:
-                    accepted += 1
-                else:
-                    rejected += 1
-                    if progress:
-                        progress(r.summary)
-                        for p in r.errors[:5]:
-                            progress(f"  {p.location}: {p.message}")
-            if progress and index % 20 == 0:
-                progress(f"[{index + 1}/{len(plan.submissions)}] {path.name}")
+        paths = list(plan.submissions)
+        if progress:
+            progress(f"{len(paths)} workbooks")
+        # One bulk ingest (one transaction), replaying who submitted when.
+        reports = ingest.ingest_paths(
+            paths, db,
+            loaded_by=[f"{DEMO_ACTOR_PREFIX}:{_department_of(p)}" for p in paths],
+            loaded_at=[_submitted_at(p, i) for i, p in enumerate(paths)])
+        for r in reports:
+            if r.accepted:
+                accepted += 1
+            else:
+                rejected += 1
+                if progress:
+                    progress(r.summary)
+                    for p in r.errors[:5]:
+                        progress(f"  {p.location}: {p.message}")
         if rejected:
             raise RuntimeError(f"demo workbooks rejected: {rejected}")
         return f"計画マスタ版 {master_id}、提出 {accepted} 件"

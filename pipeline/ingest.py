@@ -104,7 +104,10 @@ def ingest_bytes(files: list[tuple[str, bytes | Problem]], db=None, *, dry_run: 
     master_id = master_id[0] if master_id else None
     reports: list[IngestReport] = []
     pending: list[tuple[IngestReport, bytes]] = []
+    meta: dict[int, tuple] = {}   # id(report) -> (loaded_by, loaded_at) of its file
     for index, (name, data) in enumerate(files):
+        by = loaded_by[index] if isinstance(loaded_by, (list, tuple)) else loaded_by
+        at = loaded_at[index] if isinstance(loaded_at, (list, tuple)) else loaded_at
         if progress:
             progress(index, len(files), name)
         if isinstance(data, Problem):
@@ -122,6 +125,7 @@ def ingest_bytes(files: list[tuple[str, bytes | Problem]], db=None, *, dry_run: 
         reports.append(report)
         if report.accepted:
             pending.append((report, data))
+            meta[id(report)] = (by, at)
     if dry_run or not pending:
         return reports
     with connect(db, write=True) as con:
@@ -133,8 +137,9 @@ def ingest_bytes(files: list[tuple[str, bytes | Problem]], db=None, *, dry_run: 
                 sub = check(data, report.file, plan)
                 report.__dict__.update(_report(sub).__dict__)
             pending = [(r, d) for r, d in pending if r.accepted]
-        outcomes = store.load_submissions(con, [(r.submission, d) for r, d in pending], loaded_by,
-                                         loaded_at=loaded_at)
+        outcomes = store.load_submissions(con, [(r.submission, d) for r, d in pending],
+                                         [meta[id(r)][0] for r, _ in pending],
+                                         loaded_at=[meta[id(r)][1] for r, _ in pending])
     for (report, _), outcome in zip(pending, outcomes):
         report.submission_id = outcome.submission_id
         report.noop = outcome.noop

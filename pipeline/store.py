@@ -178,14 +178,17 @@ def stored_rows(con, submission_id: int) -> dict[str, int]:
     return counts
 
 
-def load_submissions(con, items: list[tuple[Submission, bytes]], loaded_by: str | None,
-                     master_id: int | None = None, loaded_at: datetime | None = None) -> list[LoadOutcome]:
+def load_submissions(con, items: list[tuple[Submission, bytes]], loaded_by,
+                     master_id: int | None = None, loaded_at=None) -> list[LoadOutcome]:
     """Store accepted submissions in one transaction, in the given order.
 
     A file byte-identical to a stored version (or to an earlier item of the
     batch) is a no-op.  A new version supersedes the active one for its
-    department and FY.
+    department and FY.  `loaded_by` and `loaded_at` are one value for the
+    batch or a list with one value per item (the demo replays history).
     """
+    by_item = loaded_by if isinstance(loaded_by, (list, tuple)) else [loaded_by] * len(items)
+    at_item = loaded_at if isinstance(loaded_at, (list, tuple)) else [loaded_at] * len(items)
     if master_id is None:
         row = con.execute("SELECT master_id FROM master_versions WHERE is_current").fetchone()
         master_id = row[0] if row else None
@@ -193,12 +196,12 @@ def load_submissions(con, items: list[tuple[Submission, bytes]], loaded_by: str 
     con.execute("BEGIN")
     try:
         next_id = con.execute("SELECT coalesce(max(submission_id), 0) + 1 FROM submissions").fetchone()[0]
-        stamp = loaded_at or now()
+        stamp = now()
         batch_sha: dict[str, int] = {}
         latest: dict[tuple[str, int], int] = {}     # key -> index into new_rows
         new_rows: list[list] = []
         actions, values, partners = [], [], []
-        for sub, data in items:
+        for (sub, data), by, at in zip(items, by_item, at_item):
             sha = sha256_of(data)
             stored = batch_sha.get(sha)
             if stored is None:
@@ -222,9 +225,9 @@ def load_submissions(con, items: list[tuple[Submission, bytes]], loaded_by: str 
                     "fiscal_year = ? AND status = ?",
                     [key[0], key[1], c.SUBMISSION_ACTIVE]).fetchall())
             latest[key] = len(new_rows)
-            new_rows.append([sid, sub.department_code, sub.fiscal_year, sub.file_name, sha, stamp,
-                             loaded_by, c.SUBMISSION_ACTIVE, master_id, sub.department_name,
-                             sub.contact_person, sub.contact, len(sub.warnings), stamp])
+            new_rows.append([sid, sub.department_code, sub.fiscal_year, sub.file_name, sha, at or stamp,
+                             by, c.SUBMISSION_ACTIVE, master_id, sub.department_name,
+                             sub.contact_person, sub.contact, len(sub.warnings), at or stamp])
             _archive(con, data, sha)
             actions.extend((sid, a.action_code, a.action_name, a.implementation_status, a.budget_k_yen,
                             a.settlement_k_yen, a.result_text, a.self_evaluation, a.issues_text,
@@ -259,7 +262,7 @@ def load_submissions(con, items: list[tuple[Submission, bytes]], loaded_by: str 
             "co2_reduction_t", "content", "source_sheet", "source_cell"]).astype(
             {"participants": "Int64", "co2_reduction_t": "float64"}))
         for row in new_rows:
-            audit(con, loaded_by, "upload", row[3], {
+            audit(con, row[6], "upload", row[3], {
                 "submission_id": row[0], "department_code": row[1], "fiscal_year": row[2],
                 "sha256": row[4]})
         con.execute("COMMIT")
