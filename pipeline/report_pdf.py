@@ -19,11 +19,14 @@ from . import report_charts as charts
 from .report import ReportData
 from .texts import report as txt
 
+# Body font: IPA P Gothic (TrueType outlines, Debian fonts-ipafont-gothic).  fpdf2 embeds
+# it with Identity-H, so every PDF reader (and pypdf) extracts the Japanese text; Noto
+# Sans CJK (.ttc, CFF) renders as well but fpdf2 gives it an embedded CMap that pypdf
+# and some readers cannot decode, and subsetting CFF is slow.  Noto is the fallback.
+IPA = Path("/usr/share/fonts/opentype/ipafont-gothic/ipagp.ttf")
 FONT_REGULAR = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 FONT_BOLD = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc")
-FONT_FALLBACKS = (Path("/usr/share/fonts/opentype/ipafont-gothic/ipagp.ttf"),
-                  Path("/usr/share/fonts/truetype/fonts-japanese-gothic.ttf"))
-FAMILY = "NotoSansCJKJP"
+FAMILY = "ReportJP"
 JP_COLLECTION_INDEX = 0          # Noto Sans CJK .ttc: JP, KR, SC, TC, HK
 HEAD_FILL = (221, 235, 247)
 ACCENT = (31, 78, 121)
@@ -150,12 +153,11 @@ class _Doc(FPDF):
 
 
 def _fonts() -> tuple[Path, Path]:
+    if IPA.exists():
+        return IPA, IPA
     if FONT_REGULAR.exists():
         return FONT_REGULAR, FONT_BOLD if FONT_BOLD.exists() else FONT_REGULAR
-    for path in FONT_FALLBACKS:
-        if path.exists():
-            return path, path
-    raise ReportFontMissing("Noto Sans CJK (fonts-noto-cjk) is required for the PDF report")
+    raise ReportFontMissing("fonts-ipafont-gothic or fonts-noto-cjk is required for the PDF report")
 
 
 def _index(path: Path) -> int:
