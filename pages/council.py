@@ -1,3 +1,98 @@
+"""審議会意見: the council's opinions on the annual report, the city's responses and follow-up."""
+import datetime as dt
+
 import streamlit as st
 
-st.info("このページは準備中です。")
+from pipeline import auth, council, queries, ui, ui_auth
+from pipeline.texts import council as txt
+
+st.title(txt.PAGE_TITLE)
+st.caption(txt.PAGE_INTRO)
+
+years = sorted(ui.q(queries.fiscal_years), reverse=True)
+if not years:
+    st.info(txt.NO_YEARS)
+    st.stop()
+fy = st.selectbox(txt.YEAR_LABEL, years, key="council_year")
+db = ui.db()
+
+st.subheader(txt.LIST_HEADING)
+frame = council.opinions(db, fy)
+if frame.empty:
+    st.info(txt.NO_OPINIONS)
+else:
+    shown = frame[[k for k in txt.HEADERS if k in frame.columns]].rename(columns=txt.HEADERS)
+    st.dataframe(shown, hide_index=True, width="stretch")
+
+st.subheader(txt.OPEN_HEADING)
+open_all = council.open_opinions(db)
+st.dataframe(open_all[[k for k in txt.HEADERS if k in open_all.columns]].rename(columns=txt.HEADERS),
+             hide_index=True, width="stretch")
+
+user = ui_auth.current_user()
+if user is None or user.role != auth.ROLE_HQ:
+    st.info(txt.HQ_ONLY)
+    st.stop()
+
+
+def _run(action):
+    try:
+        action()
+    except (council.CouncilError, auth.AccessDenied) as exc:
+        st.error(str(exc))
+    else:
+        st.success(txt.SAVED)
+
+
+with st.form("council_add", clear_on_submit=True):
+    st.markdown(f"**{txt.FORM_ADD}**")
+    level = st.selectbox(txt.LABEL_LEVEL, txt.LEVELS, key="council_level")
+    options = council.targets(db, level)
+    target = st.selectbox(txt.LABEL_TARGET, [None] + [c for c, _ in options],
+                          format_func=lambda c: "" if c is None else f"{c} {dict(options)[c]}",
+                          key="council_target")
+    text = st.text_area(txt.LABEL_OPINION, key="council_text")
+    response = st.text_area(txt.LABEL_RESPONSE, key="council_new_response")
+    if st.form_submit_button(txt.BUTTON_ADD):
+        _run(lambda: council.add_opinion(db, fy, level, target, text, user, response_text=response))
+
+if not frame.empty:
+    labels = {r.opinion_id: txt.opinion_label(r.opinion_id, r.level, r.target_code, r.opinion_text)
+              for r in frame.itertuples()}
+    with st.form("council_response"):
+        st.markdown(f"**{txt.FORM_RESPONSE}**")
+        oid = st.selectbox(txt.LABEL_OPINION_PICK, list(labels), format_func=labels.get,
+                           key="council_resp_pick")
+        response = st.text_area(txt.LABEL_RESPONSE, key="council_response_text")
+        if st.form_submit_button(txt.BUTTON_RESPONSE):
+            _run(lambda: council.set_response(db, oid, response, user))
+    with st.form("council_status"):
+        st.markdown(f"**{txt.FORM_STATUS}**")
+        oid_s = st.selectbox(txt.LABEL_OPINION_PICK, list(labels), format_func=labels.get,
+                             key="council_status_pick")
+        status = st.selectbox(txt.LABEL_STATUS, txt.FOLLOWUP_STATUSES, key="council_status_value")
+        year = st.number_input(txt.LABEL_STATUS_YEAR, min_value=fy + 1, max_value=fy + 20,
+                               value=fy + 1, step=1, key="council_status_year")
+        note = st.text_input(txt.LABEL_NOTE, key="council_status_note")
+        if st.form_submit_button(txt.BUTTON_STATUS):
+            _run(lambda: council.set_status(db, oid_s, status, int(year), user, note=note))
+
+with st.form("council_cycle"):
+    st.markdown(f"**{txt.FORM_CYCLE}**")
+    published = st.date_input(txt.LABEL_PUBLISHED, value=None, key="council_published")
+    reviewed = st.date_input(txt.LABEL_REVIEWED, value=None, key="council_reviewed")
+    if st.form_submit_button(txt.BUTTON_CYCLE):
+        _run(lambda: council.record_cycle(db, fy, published=published, reviewed=reviewed, user=user))
+
+st.markdown(f"**{txt.FORM_IMPORT}**")
+st.download_button(txt.BUTTON_TEMPLATE, council.council_template(), file_name=f"{txt.SHEET}.xlsx",
+                   key="council_template")
+upload = st.file_uploader(txt.LABEL_FILE, type=["xlsx"], key="council_file")
+if upload is not None and st.button(txt.BUTTON_IMPORT, key="council_import"):
+    result = council.import_workbook(db, upload.getvalue(), upload.name, user)
+    if result.accepted:
+        st.success(txt.imported(result.added, result.updated))
+    else:
+        st.error(txt.import_rejected(len(result.problems)))
+        st.dataframe([{"sheet": p.sheet, "cell": p.cell, "message": p.message} for p in result.problems],
+                     hide_index=True)

@@ -1,3 +1,30 @@
+"""年次報告書: choose a FY, build the report, download it as PDF and XLSX."""
 import streamlit as st
 
-st.info("このページは準備中です。")
+from pipeline import queries, report, ui
+from pipeline.texts import report as txt
+
+st.title(txt.PAGE_TITLE)
+st.caption(txt.PAGE_INTRO)
+
+years = sorted(ui.q(queries.fiscal_years), reverse=True)
+if not years:
+    st.info(txt.NO_YEARS)
+    st.stop()
+
+fy = st.selectbox(txt.YEAR_LABEL, years, format_func=txt.fy_label, key="report_year")
+
+if st.button(txt.BUILD_BUTTON, type="primary", key="report_build"):
+    with st.spinner(txt.BUILDING):
+        data = report.build_report(ui.db(), fy)
+        st.session_state["report_files"] = (fy, report.render(data, ".pdf"), report.render(data, ".xlsx"))
+    st.success(txt.BUILT)
+
+files = st.session_state.get("report_files")
+if files and files[0] == fy:
+    left, right = st.columns(2)
+    left.download_button(txt.DOWNLOAD_PDF, files[1], file_name=txt.data_file_name(fy, ".pdf"),
+                         mime="application/pdf", key="report_pdf")
+    right.download_button(txt.DOWNLOAD_XLSX, files[2], file_name=txt.data_file_name(fy, ".xlsx"),
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          key="report_xlsx")

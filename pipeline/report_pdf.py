@@ -75,6 +75,10 @@ class _Doc(FPDF):
         regular, bold = _fonts()
         self.add_font(FAMILY, "", str(regular), collection_font_number=_index(regular))
         self.add_font(FAMILY, "B", str(bold), collection_font_number=_index(bold))
+        if regular == IPA and FONT_REGULAR.exists():
+            # Glyphs IPA lacks (e.g. ㎥) come from Noto Sans CJK.
+            self.add_font("NotoFallback", "", str(FONT_REGULAR), collection_font_number=JP_COLLECTION_INDEX)
+            self.set_fallback_fonts(["NotoFallback"], exact_match=False)
         for font in self.fonts.values():
             # Recomputing every CFF glyph's bounds on save costs seconds and
             # changes nothing visible: the full font's bounding box still holds.
