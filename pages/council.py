@@ -1,6 +1,4 @@
 """審議会意見: the council's opinions on the annual report, the city's responses and follow-up."""
-import datetime as dt
-
 import streamlit as st
 
 from pipeline import auth, council, queries, ui, ui_auth
@@ -15,19 +13,20 @@ if not years:
     st.stop()
 fy = st.selectbox(txt.YEAR_LABEL, years, key="council_year")
 db = ui.db()
+flash = st.session_state.pop("council_flash", None)
+if flash:
+    st.success(flash)
 
 st.subheader(txt.LIST_HEADING)
 frame = council.opinions(db, fy)
 if frame.empty:
     st.info(txt.NO_OPINIONS)
 else:
-    shown = frame[[k for k in txt.HEADERS if k in frame.columns]].rename(columns=txt.HEADERS)
-    st.dataframe(shown, hide_index=True, width="stretch")
+    st.dataframe(council.opinions_display(frame), hide_index=True, width="stretch")
 
 st.subheader(txt.OPEN_HEADING)
 open_all = council.open_opinions(db)
-st.dataframe(open_all[[k for k in txt.HEADERS if k in open_all.columns]].rename(columns=txt.HEADERS),
-             hide_index=True, width="stretch")
+st.dataframe(council.opinions_display(open_all), hide_index=True, width="stretch")
 
 user = ui_auth.current_user()
 if user is None or user.role != auth.ROLE_HQ:
@@ -41,7 +40,8 @@ def _run(action):
     except (council.CouncilError, auth.AccessDenied) as exc:
         st.error(str(exc))
     else:
-        st.success(txt.SAVED)
+        st.session_state["council_flash"] = txt.SAVED
+        st.rerun()    # show the list with the new record
 
 
 with st.form("council_add", clear_on_submit=True):
@@ -91,7 +91,8 @@ upload = st.file_uploader(txt.LABEL_FILE, type=["xlsx"], key="council_file")
 if upload is not None and st.button(txt.BUTTON_IMPORT, key="council_import"):
     result = council.import_workbook(db, upload.getvalue(), upload.name, user)
     if result.accepted:
-        st.success(txt.imported(result.added, result.updated))
+        st.session_state["council_flash"] = txt.imported(result.added, result.updated)
+        st.rerun()
     else:
         st.error(txt.import_rejected(len(result.problems)))
         st.dataframe([{"sheet": p.sheet, "cell": p.cell, "message": p.message} for p in result.problems],

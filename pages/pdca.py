@@ -26,13 +26,13 @@ ui.metric(cols[2], txt.METRIC_REPORTED, queries.kpi(by_year, fy, "reported"))
 title = txt.funnel_title(fy, planned, int(funnel["count"].iloc[-1]))
 ui.chart_block(ui.lazy(charts.funnel_chart, funnel, title), funnel, title, f"pdca_funnel_{fy}")
 
-left, right = st.columns(2)
-with left:
+grades_box, directions_box = st.container(), st.container()
+with grades_box:
     grades = ui.q(queries.self_evaluation_distribution, f)
     title = txt.grade_title(fy, queries.share_of(grades, "grade", ("A", "B")))
     ui.chart_block(ui.lazy(charts.grade_chart, grades, title), grades if grades["count"].sum() else None, title,
                    f"pdca_self_evaluation_{fy}")
-with right:
+with directions_box:
     directions = ui.q(queries.direction_distribution, f)
     title = txt.direction_title(fy, queries.top_label(directions, "direction", "count"))
     ui.chart_block(ui.lazy(charts.direction_chart, directions, title),
@@ -51,3 +51,14 @@ matrix = ui.q(queries.pdca_matrix, f)
 title = txt.matrix_title(int(queries.kpi(by_year, fy, "actions").value or 0),
                          int(queries.kpi(by_year, fy, "complete").value or 0), fy)
 ui.chart_block(ui.lazy(charts.pdca_matrix_chart, matrix, title, fy), matrix, title, "pdca_matrix")
+
+# --- Plan-level cycle and open council opinions (pipeline.council; issue 5) ---------
+from pipeline import council as _council  # noqa: E402
+from pipeline.texts import council as _ctxt  # noqa: E402
+
+st.header(_ctxt.CYCLE_HEADING)
+st.dataframe(_council.cycle_display(_council.plan_cycle_table(ui.db(), ui.q(queries.fiscal_years))),
+             hide_index=True)
+st.subheader(_ctxt.OPEN_HEADING)
+st.dataframe(_council.opinions_display(_council.open_opinions(ui.db())), hide_index=True)
+# --- end of the council block ---------------------------------------------------------

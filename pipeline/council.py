@@ -425,3 +425,18 @@ def council_template() -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+# --- display frames (pages show these as they are) ----------------------------------------
+
+def cycle_display(table: pd.DataFrame) -> pd.DataFrame:
+    """plan_cycle_table with Japanese headers and 済/未 marks."""
+    out = table.copy()
+    for step in txt.CYCLE_STEPS:
+        out[step] = [txt.CYCLE_DONE if v else txt.CYCLE_NOT_DONE for v in out[step]]
+    return out[["fiscal_year", *txt.CYCLE_STEPS]].rename(columns={"fiscal_year": txt.CYCLE_YEAR})
+
+
+def opinions_display(frame: pd.DataFrame) -> pd.DataFrame:
+    """opinions/open_opinions with Japanese headers, in the page's column order."""
+    return frame[[k for k in txt.HEADERS if k in frame.columns]].rename(columns=txt.HEADERS)

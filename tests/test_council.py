@@ -115,3 +115,12 @@ def test_opinions_appear_in_next_years_report(db):
     council.add_opinion(db, 2024, txt.LEVEL_PLAN, None, "当年度の意見", HQ)
     carried = report.council_for_report(db, 2024)
     assert list(carried["opinion_text"]) == ["前年度の意見"]
+
+
+def test_display_frames(db):
+    council.add_opinion(db, 2023, txt.LEVEL_PLAN, None, "意見", HQ)
+    shown = council.cycle_display(council.plan_cycle_table(db, [2023]))
+    assert list(shown.columns) == [txt.CYCLE_YEAR, *txt.CYCLE_STEPS]
+    assert list(shown.iloc[0]) == [2023, txt.CYCLE_NOT_DONE, txt.CYCLE_DONE, txt.CYCLE_NOT_DONE,
+                                   txt.CYCLE_NOT_DONE]
+    assert txt.HEADERS["opinion_text"] in council.opinions_display(council.open_opinions(db)).columns
