@@ -124,3 +124,15 @@ def test_display_frames(db):
     assert list(shown.iloc[0]) == [2023, txt.CYCLE_NOT_DONE, txt.CYCLE_DONE, txt.CYCLE_NOT_DONE,
                                    txt.CYCLE_NOT_DONE]
     assert txt.HEADERS["opinion_text"] in council.opinions_display(council.open_opinions(db)).columns
+
+
+def test_cli_import(db, tmp_path):
+    from pipeline import cli
+    path = tmp_path / "council.xlsx"
+    path.write_bytes(_workbook([[2023, txt.LEVEL_PLAN, None, "CLIの意見", "対応", None, None, None]]))
+    assert cli.main(["--db", str(db), "council", "import", str(path)]) == 0
+    assert list(council.opinions(db)["opinion_text"]) == ["CLIの意見"]
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(_workbook([[2023, "不明", None, "x", None, None, None, None]]))
+    assert cli.main(["--db", str(db), "council", "import", str(bad)]) == 1
+

@@ -146,3 +146,11 @@ def test_next_years_report_carries_council_opinions(demo_db):
     assert list(r.council_previous["opinion_id"]) == [_DEMO["opinion_id"]]
     assert r.council_previous["status"].iloc[0] == ctxt.STATUS_IN_PROGRESS
     assert report.build_report(demo_db, 2023).council_previous.empty
+
+
+def test_report_cli_exit_codes(small_db, tmp_path):
+    from pipeline import cli
+    out = tmp_path / "r.xlsx"
+    assert cli.main(["--db", str(small_db), "report", "--year", "2024", "--out", str(out)]) == 0
+    assert out.stat().st_size > 0
+    assert cli.main(["--db", str(small_db), "report", "--year", "2024", "--out", str(tmp_path / "r.doc")]) == 2

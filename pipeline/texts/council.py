@@ -81,6 +81,8 @@ def import_rejected(errors) -> str:
     return f"審議会意見の取り込みを中止しました（エラー {errors} 件）。何も変更していません。"
 
 
+HELP_COUNCIL = "審議会意見ワークブックを取り込む（council import FILE）"
+
 # Page strings.
 PAGE_TITLE = "審議会意見"
 PAGE_INTRO = ("環境審議会による年次報告書の点検・評価の意見（審議会意見）と、市の対応方針・"
