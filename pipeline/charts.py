@@ -59,6 +59,18 @@ def _fy_axis(title: str = txt.COLUMNS["fiscal_year"]) -> alt.Axis:
     return alt.Axis(title=title, format="d", labelExpr="datum.value + '年度'", tickMinStep=1)
 
 
+def _room(df: pd.DataFrame, column: str, extra: float = 0.18) -> alt.Scale:
+    """A zero-based x scale with room on the right for the value labels."""
+    top = float(df[column].max()) if len(df) and pd.notna(df[column].max()) else 0.0
+    return alt.Scale(domain=[0, max(top * (1 + extra), 1)], nice=False)
+
+
+def _wrap(width: int = 9, lines: int = 3) -> str:
+    """labelExpr splitting a long label into lines of `width` characters."""
+    parts = [f"slice(datum.label, {i * width}, {(i + 1) * width})" for i in range(lines)]
+    return "[" + ", ".join(parts) + "]"
+
+
 def _fy_label(df: pd.DataFrame) -> pd.DataFrame:
     df = df.copy()
     df["fy_label"] = [txt.fy_short(y) for y in df["fiscal_year"]]
@@ -70,6 +82,9 @@ def _fy_label(df: pd.DataFrame) -> pd.DataFrame:
 def configure(chart, present: bool = False):
     """Fonts and sizes for screen; larger for presentation mode."""
     k = 1.35 if present else 1.0
+    # fit-x: the width follows the container, the height stays the plot's own height
+    # (Streamlit's default "fit" would squeeze the plot under the title and legend).
+    chart = chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
     return (chart.configure(font=FONT)
             .configure_title(fontSize=round(20 * k), subtitleFontSize=round(14 * k),
                              anchor="start", limit=0, offset=12)
@@ -155,8 +170,8 @@ def emissions_chart(emissions: pd.DataFrame, path: pd.DataFrame, title: str,
         layers.append(line)
     if not target_tot.empty:
         target_tot = target_tot.assign(label=[f"目標 {v:,.0f}" for v in target_tot["kt_co2"]])
-        layers.append(alt.Chart(target_tot).mark_text(dy=-16, fontSize=15, fontWeight="bold",
-                                                      color=PATH_COLOR).encode(
+        layers.append(alt.Chart(target_tot).mark_text(dy=-18, dx=-6, align="right", fontSize=16,
+                                                      fontWeight="bold", color=PATH_COLOR).encode(
             x=x, y="kt_co2:Q", text="label:N"))
     return alt.layer(*layers).properties(title=_title(title, subtitle), height=height)
 
@@ -192,7 +207,7 @@ def status_counts_chart(counts: pd.DataFrame, title: str, height: int = 260):
     data = counts.copy()
     y = alt.Y("status:N", sort=list(c.STATUSES), title=None)
     bars = alt.Chart(data).mark_bar(height=30).encode(
-        x=alt.X("count:Q", title="指標数", axis=alt.Axis(tickMinStep=1)),
+        x=alt.X("count:Q", title="指標数", axis=alt.Axis(tickMinStep=1), scale=_room(data, "count")),
         y=y, color=alt.Color("status:N", scale=status_scale(), legend=None),
         tooltip=[_tip("status", txt.COLUMNS["status"], kind="N"),
                  _tip("count", "指標数（指標）", "d"),
@@ -225,7 +240,10 @@ def attainment_chart(table: pd.DataFrame, title: str, subtitle: str | None = Non
     ticks = alt.Chart(data).mark_tick(color=BLACK, thickness=3, size=26).encode(
         x="expected_pct:Q", y=y, tooltip=tips)
     goal = alt.Chart(pd.DataFrame({"x": [100]})).mark_rule(color=BLACK, strokeDash=[4, 4]).encode(x="x:Q")
-    return alt.layer(bars, ticks, goal).properties(
+    missing = data[data["status"] == c.STATUS_UNREPORTED].assign(x=0, note=c.STATUS_UNREPORTED)
+    note = alt.Chart(missing).mark_text(align="left", dx=4, fontSize=13, color="#555555").encode(
+        x="x:Q", y=y, text="note:N")
+    return alt.layer(bars, ticks, goal, note).properties(
         title=_title(title, subtitle or "黒い縦線＝直線経路で今あるべき位置、点線＝目標（100%）"),
         height=height)
 
@@ -262,15 +280,18 @@ def indicator_detail_chart(detail, title: str, subtitle: str | None = None, heig
         strokeWidth=4, point=alt.OverlayMarkDef(size=140, filled=True))
     target_pt = base.transform_filter(alt.datum.series == txt.SERIES_TARGET).mark_point(
         shape="diamond", size=420, filled=True)
+    above = (detail.projected_target_value is not None
+             and (detail.projected_target_value >= detail.target_value))
     target_label = alt.Chart(target.assign(label=[f"目標 {detail.target_value:,.1f} {unit}"])).mark_text(
-        dy=-22, fontSize=18, fontWeight="bold", color=GREEN).encode(x=x, y="value:Q", text="label:N")
+        dy=26 if above else -24, dx=-14, align="right", fontSize=18, fontWeight="bold",
+        color=GREEN).encode(x=x, y="value:Q", text="label:N")
     layers = [path_line, proj_line, actual_line, target_pt, target_label]
     if detail.projected_target_value is not None:
         proj = pd.DataFrame({"fiscal_year": [detail.target_year],
                              "value": [detail.projected_target_value],
                              "label": [f"推計 {detail.projected_target_value:,.1f} {unit}"]})
-        layers.append(alt.Chart(proj).mark_text(dy=24, fontSize=18, fontWeight="bold",
-                                                color=VERMILLION).encode(x=x, y="value:Q", text="label:N"))
+        layers.append(alt.Chart(proj).mark_text(dy=-24 if above else 26, dx=-14, align="right",
+                                                fontSize=18, fontWeight="bold", color=VERMILLION).encode(x=x, y="value:Q", text="label:N"))
     return alt.layer(*layers).properties(title=_title(title, subtitle), height=height)
 
 
@@ -321,7 +342,8 @@ def category_bar_chart(df: pd.DataFrame, measure: str, title: str):
     y = alt.Y("stakeholder_type:N", sort=data["stakeholder_type"].tolist(), title=None)
     fmt = ",.1f" if measure == "co2_t" else ",d"
     bars = alt.Chart(data).mark_bar(height=22, color=NEUTRAL).encode(
-        x=alt.X(f"{measure}:Q", title=f"{txt.STAKE_MEASURES[measure]}（{txt.STAKE_UNITS[measure]}）"),
+        x=alt.X(f"{measure}:Q", title=f"{txt.STAKE_MEASURES[measure]}（{txt.STAKE_UNITS[measure]}）",
+                scale=_room(data, measure)),
         y=y,
         tooltip=[_tip("stakeholder_type", txt.COLUMNS["stakeholder_type"], kind="N"),
                  _measure_tip("collaborations"), _measure_tip("participants"),
@@ -339,7 +361,8 @@ def heatmap_chart(df: pd.DataFrame, measure: str, title: str):
     fmt = ",.1f" if measure == "co2_t" else ",d"
     base = alt.Chart(df).encode(
         x=alt.X("policy_name:N", sort=pols, title=txt.COLUMNS["policy_name"],
-                axis=alt.Axis(labelAngle=0, labelLimit=220, orient="top")),
+                axis=alt.Axis(labelAngle=0, labelLimit=0, orient="bottom", labelExpr=_wrap(8, 3),
+                              labelLineHeight=17, labelBaseline="top")),
         y=alt.Y("stakeholder_type:N", sort=types, title=None))
     rect = base.mark_rect(stroke="white", strokeWidth=2).encode(
         color=alt.Color(f"{measure}:Q", title=f"{txt.STAKE_MEASURES[measure]}（{txt.STAKE_UNITS[measure]}）",
@@ -359,7 +382,8 @@ def top_organisations_chart(df: pd.DataFrame, title: str):
     height = max(160, 34 * len(data) + 40)
     y = alt.Y("organisation:N", sort=data["organisation"].tolist(), title=None)
     bars = alt.Chart(data).mark_bar(height=22, color=NEUTRAL).encode(
-        x=alt.X("collaborations:Q", title="連携件数（件）", axis=alt.Axis(tickMinStep=1)), y=y,
+        x=alt.X("collaborations:Q", title="連携件数（件）", axis=alt.Axis(tickMinStep=1),
+                scale=_room(data, "collaborations")), y=y,
         tooltip=[_tip("organisation", txt.COLUMNS["organisation"], kind="N"),
                  _tip("stakeholder_types", txt.COLUMNS["stakeholder_type"], kind="N"),
                  _measure_tip("collaborations"),
@@ -395,13 +419,14 @@ def _stage_scale() -> alt.Scale:
 def pdca_matrix_chart(df: pd.DataFrame, title: str, highlight_year: int | None = None):
     """Action × FY, coloured by the number of stages met; rows grouped by measure."""
     data = _fy_label(df)
-    data["label"] = data["action_code"] + " " + data["action_name"]
+    data["label"] = ("［" + data["measure_code"].fillna("") + "］" + data["action_code"] + " "
+                     + data["action_name"])
     data["measure"] = data["measure_code"].fillna("") + " " + data["measure_name"].fillna("")
     data["state"] = [f"{s}/4" if r else f"{s}/4（{txt.NOT_REPORTED}）"
                      for s, r in zip(data["stages"], data["reported"])]
     order = data.drop_duplicates("label")["label"].tolist()
     years = sorted(data["fy_label"].unique().tolist())
-    height = max(160, 22 * len(order) + 60)
+    height = max(160, 24 * len(order) + 40)
     base = alt.Chart(data).encode(
         x=alt.X("fy_label:N", sort=years, title=None, axis=alt.Axis(orient="top", labelAngle=0)),
         y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=380)))
@@ -431,8 +456,8 @@ def funnel_chart(df: pd.DataFrame, title: str, height: int = 240):
                     for n, p in zip(data["count"], data["share_pct"])]
     y = alt.Y("label:N", sort=data["label"].tolist(), title=None)
     bars = alt.Chart(data).mark_bar(height=34).encode(
-        x=alt.X("count:Q", title="事業数", axis=alt.Axis(tickMinStep=1)), y=y,
-        color=alt.Color("stage_no:O", scale=_stage_scale(), legend=None),
+        x=alt.X("count:Q", title="事業数", axis=alt.Axis(tickMinStep=1), scale=_room(data, "count", 0.3)),
+        y=y, color=alt.Color("stage_no:O", scale=_stage_scale(), legend=None),
         tooltip=[_tip("label", txt.COLUMNS["stage"], kind="N"),
                  _tip("count", "事業数（事業）", "d"),
                  _tip("share_pct", "計画に対する割合（%）", ".1f")])
@@ -445,8 +470,8 @@ def grade_chart(df: pd.DataFrame, title: str, height: int = 240):
     data = df.copy()
     y = alt.Y("label:N", sort=data["label"].tolist(), title=None)
     bars = alt.Chart(data).mark_bar(height=30).encode(
-        x=alt.X("count:Q", title="事業数", axis=alt.Axis(tickMinStep=1)), y=y,
-        color=alt.Color("grade:N", scale=alt.Scale(domain=list(c.SELF_EVALUATIONS),
+        x=alt.X("count:Q", title="事業数", axis=alt.Axis(tickMinStep=1), scale=_room(data, "count")),
+        y=y, color=alt.Color("grade:N", scale=alt.Scale(domain=list(c.SELF_EVALUATIONS),
                                                    range=[GRADE_COLORS[g] for g in c.SELF_EVALUATIONS]),
                         legend=None),
         tooltip=[_tip("label", txt.COLUMNS["grade"], kind="N"), _tip("count", "事業数（事業）", "d"),
@@ -460,8 +485,8 @@ def direction_chart(df: pd.DataFrame, title: str, height: int = 260):
     data = df.copy()
     y = alt.Y("direction:N", sort=list(c.DIRECTIONS_NEXT), title=None)
     bars = alt.Chart(data).mark_bar(height=28, color=NEUTRAL).encode(
-        x=alt.X("count:Q", title="事業数", axis=alt.Axis(tickMinStep=1)), y=y,
-        tooltip=[_tip("direction", txt.COLUMNS["direction"], kind="N"),
+        x=alt.X("count:Q", title="事業数", axis=alt.Axis(tickMinStep=1), scale=_room(data, "count")),
+        y=y, tooltip=[_tip("direction", txt.COLUMNS["direction"], kind="N"),
                  _tip("count", "事業数（事業）", "d"), _tip("share_pct", "割合（%）", ".1f")])
     text = alt.Chart(data).mark_text(align="left", dx=6, fontSize=16).encode(
         x="count:Q", y=y, text="count:Q")

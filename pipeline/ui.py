@@ -270,9 +270,9 @@ def chart_block(chart, data: pd.DataFrame | None, title: str, filename: str) -> 
         return
     present = presenting()
     if isinstance(chart, LazyChart):
-        st.vega_lite_chart(_spec(chart, present), width="stretch")
+        st.vega_lite_chart(_spec(chart, present), width="stretch", theme=None)
     else:
-        st.altair_chart(charts.configure(chart, present), width="stretch", alt=title)
+        st.altair_chart(charts.configure(chart, present), width="stretch", theme=None, alt=title)
     box = st.expander(txt.DATA_EXPANDER, key=f"exp_{filename}", on_change="rerun")
     with box:
         left, right = st.columns(2)
