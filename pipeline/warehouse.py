@@ -59,12 +59,14 @@ def _open(path: Path, timeout: float) -> duckdb.DuckDBPyConnection:
             return duckdb.connect(str(path))
         except duckdb.IOException as exc:
             text = str(exc).lower()
-            if "lock" not in text and "conflicting" not in text:
+            if ("lock" not in text and "conflicting" not in text) or looks_damaged(exc):
                 raise WarehouseError(txt.damaged(path, exc)) from exc
             if time.monotonic() >= deadline:
                 raise WarehouseBusy(txt.BUSY) from exc
         except duckdb.Error as exc:
-            if "lock" in str(exc).lower() and time.monotonic() < deadline:
+            # (not "Corrupt … in block …": that is damage, not a lock)
+            if ("lock" in str(exc).lower() and not looks_damaged(exc)
+                    and time.monotonic() < deadline):
                 pass
             else:
                 raise WarehouseError(txt.damaged(path, exc)) from exc
