@@ -65,7 +65,10 @@ def _open(path: Path, timeout: float) -> duckdb.DuckDBPyConnection:
                 raise WarehouseBusy(txt.BUSY) from exc
         except duckdb.Error as exc:
             # (not "Corrupt … in block …": that is damage, not a lock)
-            if ("lock" in str(exc).lower() and not looks_damaged(exc)
+            # "Unique file handle conflict": another thread of this process is opening
+            # or closing the same file at this moment; wait as for a lock.
+            text = str(exc).lower()
+            if (("lock" in text or "file handle conflict" in text) and not looks_damaged(exc)
                     and time.monotonic() < deadline):
                 pass
             else:
