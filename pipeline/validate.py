@@ -198,6 +198,13 @@ def _read_actions(grid: SheetGrid, plan: MasterPlan, result: Submission) -> None
     rows = [r for r in parsed.rows if r.values.get("action_code")]
     rows = _unique(rows, ("action_code",), lambda k: f"事業コード「{k[0]}」", sheet, problems)
     year = result.fiscal_year
+    missing_columns: set[str] = set()     # a missing optional column is reported once, not per row
+
+    def column_missing(header: str) -> None:
+        if header not in missing_columns:
+            missing_columns.add(header)
+            problems.append(Problem(sheet, None, txt.missing_column(header)))
+
     for row in rows:
         v = row.values
         code = v["action_code"]
@@ -218,9 +225,11 @@ def _read_actions(grid: SheetGrid, plan: MasterPlan, result: Submission) -> None
                 and "result_text" in row.cells:
             problems.append(Problem(sheet, row.cell("result_text"), txt.result_required()))
         elif status and status != c.NOT_IMPLEMENTED and "result_text" not in row.cells:
-            problems.append(Problem(sheet, None, txt.missing_column(c.COL_RESULT)))
+            column_missing(c.COL_RESULT)
         direction = v.get("direction")
-        if direction in c.DIRECTIONS_NEEDING_REVISION and not v.get("revision_text"):
+        if direction in c.DIRECTIONS_NEEDING_REVISION and "revision_text" not in row.cells:
+            column_missing(c.COL_REVISION)
+        elif direction in c.DIRECTIONS_NEEDING_REVISION and not v.get("revision_text"):
             problems.append(Problem(sheet, row.cells.get("revision_text"),
                                     txt.revision_required(direction)))
         if not row.ok or not (status and v.get("self_evaluation") and direction):

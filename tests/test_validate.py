@@ -351,3 +351,16 @@ def test_not_a_workbook_is_one_error_without_sheet_or_cell():
 def test_no_master_is_one_clear_error():
     sub = validate_submission(f.d01(2024), "x.xlsx", None)
     assert not sub.accepted and len(sub.errors) == 1 and is_japanese(sub.errors[0].message)
+
+
+def test_missing_optional_columns_reported_once_per_sheet():
+    headers = {c.SHEET_ACTIONS: [c.COL_ACTION_CODE, c.COL_IMPLEMENTATION, c.COL_SELF_EVALUATION,
+                                 c.COL_DIRECTION_NEXT]}
+    sub = check(f.submission(2023, "D01", headers=headers, actions=[
+        action_row("A001"), action_row("A002", COL_DIRECTION_NEXT="改善")]))
+    assert where(sub.errors) == [(c.SHEET_ACTIONS, None), (c.SHEET_ACTIONS, None)]
+    assert [c.COL_RESULT in sub.errors[0].message, c.COL_REVISION in sub.errors[1].message] == [True, True]
+    # only the required columns, all actions 未実施 with a direction that needs no revision: fine
+    sub = check(f.submission(2023, "D01", headers=headers, actions=[
+        action_row("A001", COL_IMPLEMENTATION="未実施"), action_row("A002", COL_IMPLEMENTATION="未実施")]))
+    assert sub.accepted, sub.errors
