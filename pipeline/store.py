@@ -94,6 +94,19 @@ def audit(con, actor: str | None, action: str, target: str, detail: dict | None 
         [now(), actor or "", action, target, json.dumps(detail or {}, ensure_ascii=False)])
 
 
+def _audit_many(con, events: list[tuple[str | None, str, str, dict | None]]) -> None:
+    """audit() for many events in one insert (bulk loads)."""
+    if not events:
+        return
+    first = con.execute("SELECT coalesce(max(event_id), 0) + 1 FROM audit_log").fetchall()[0][0]
+    stamp = now()
+    _insert(con, "audit_log", pd.DataFrame(
+        [(first + i, stamp, actor or "", action, target,
+          json.dumps(detail or {}, ensure_ascii=False))
+         for i, (actor, action, target, detail) in enumerate(events)],
+        columns=["event_id", "occurred_at", "actor", "action", "target", "detail"]))
+
+
 def _archive(con, data: bytes, sha: str) -> None:
     con.execute("INSERT INTO archive VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 [sha, len(data), data, now()])
@@ -201,12 +214,22 @@ def load_submissions(con, items: list[tuple[Submission, bytes]], loaded_by,
         latest: dict[tuple[str, int], int] = {}     # key -> index into new_rows
         new_rows: list[list] = []
         actions, values, partners = [], [], []
-        for (sub, data), by, at in zip(items, by_item, at_item):
-            sha = sha256_of(data)
+        # One query each for known files and active versions, not one per item
+        # (bulk loads of hundreds of workbooks; see bench/ingest.py).
+        shas = [sha256_of(data) for _, data in items]
+        known = dict(con.execute(
+            "SELECT sha256, min(submission_id) FROM submissions "
+            "WHERE sha256 IN (SELECT unnest(?::VARCHAR[])) GROUP BY sha256", [shas]).fetchall())
+        active: dict[tuple[str, int], list[int]] = {}
+        for sid_, dept_, fy_ in con.execute(
+                "SELECT submission_id, department_code, fiscal_year FROM submissions "
+                "WHERE status = ? ORDER BY submission_id", [c.SUBMISSION_ACTIVE]).fetchall():
+            active.setdefault((dept_, fy_), []).append(sid_)
+        archive_rows: list[tuple] = []
+        for (sub, data), sha, by, at in zip(items, shas, by_item, at_item):
             stored = batch_sha.get(sha)
             if stored is None:
-                existing = find_by_sha(con, sha)
-                stored = existing.submission_id if existing else None
+                stored = known.get(sha)
             if stored is not None:
                 outcomes.append(LoadOutcome(sha, stored, True))
                 continue
@@ -220,15 +243,12 @@ def load_submissions(con, items: list[tuple[Submission, bytes]], loaded_by,
                 prev[7] = c.SUBMISSION_SUPERSEDED
                 outcome.superseded.append(prev[0])
             else:
-                outcome.superseded.extend(r[0] for r in con.execute(
-                    "SELECT submission_id FROM submissions WHERE department_code = ? AND "
-                    "fiscal_year = ? AND status = ?",
-                    [key[0], key[1], c.SUBMISSION_ACTIVE]).fetchall())
+                outcome.superseded.extend(active.get(key, ()))
             latest[key] = len(new_rows)
             new_rows.append([sid, sub.department_code, sub.fiscal_year, sub.file_name, sha, at or stamp,
                              by, c.SUBMISSION_ACTIVE, master_id, sub.department_name,
                              sub.contact_person, sub.contact, len(sub.warnings), at or stamp])
-            _archive(con, data, sha)
+            archive_rows.append((sha, len(data), data, stamp))
             actions.extend((sid, a.action_code, a.action_name, a.implementation_status, a.budget_k_yen,
                             a.settlement_k_yen, a.result_text, a.self_evaluation, a.issues_text,
                             a.direction, a.revision_text, a.source_sheet, a.source_cell)
@@ -261,10 +281,17 @@ def load_submissions(con, items: list[tuple[Submission, bytes]], loaded_by,
             "submission_id", "action_code", "stakeholder_type", "organisation", "participants",
             "co2_reduction_t", "content", "source_sheet", "source_cell"]).astype(
             {"participants": "Int64", "co2_reduction_t": "float64"}))
-        for row in new_rows:
-            audit(con, row[6], "upload", row[3], {
-                "submission_id": row[0], "department_code": row[1], "fiscal_year": row[2],
-                "sha256": row[4]})
+        if archive_rows:
+            con.register("_archive_rows", pd.DataFrame(
+                archive_rows, columns=["sha256", "size", "content", "stored_at"]))
+            try:
+                con.execute("INSERT INTO archive SELECT sha256, size, content, stored_at "
+                            "FROM _archive_rows ON CONFLICT DO NOTHING").fetchall()
+            finally:
+                con.unregister("_archive_rows")
+        _audit_many(con, [(row[6], "upload", row[3], {
+            "submission_id": row[0], "department_code": row[1], "fiscal_year": row[2],
+            "sha256": row[4]}) for row in new_rows])
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
