@@ -9,6 +9,7 @@ the validator normally writes its own, cell-specific message.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import math
 import numbers
 import re
@@ -112,7 +113,20 @@ def normalise_code(value: object) -> str | None:
     """A code (action, indicator, department…): " ａ－１０１ " → "A-101"."""
     if is_blank(value):
         return None
+    if isinstance(value, str) and len(value) <= _CACHED_TEXT_CHARS:
+        return _code_of_text(value)
     code = _ascii_upper(_squeeze(nfkc(value)))
+    return code or None
+
+
+# Codes and choices repeat across thousands of rows: cache the normalised
+# form of short texts (pure functions of the text; see bench/ingest.py).
+_CACHED_TEXT_CHARS = 256
+
+
+@functools.lru_cache(maxsize=65536)
+def _code_of_text(text: str) -> str | None:
+    code = _ascii_upper(_squeeze(nfkc(text)))
     return code or None
 
 
@@ -120,7 +134,22 @@ _DASH_KEYS = frozenset(contract.DASHES) | {nfkc(d) for d in contract.DASHES} | {
 
 
 def _choice_key(value: object) -> str:
+    if isinstance(value, str) and len(value) <= _CACHED_TEXT_CHARS:
+        return _choice_key_of_text(value)
     return _ascii_upper(nfkc(value))
+
+
+@functools.lru_cache(maxsize=65536)
+def _choice_key_of_text(text: str) -> str:
+    return _ascii_upper(nfkc(text))
+
+
+@functools.lru_cache(maxsize=256)
+def _choice_index(choices: tuple[str, ...]) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for choice in choices:
+        index.setdefault(_choice_key(choice), choice)      # the first match wins
+    return index
 
 
 def normalise_choice(value: object, choices: Sequence[str]) -> str | None:
@@ -132,9 +161,14 @@ def normalise_choice(value: object, choices: Sequence[str]) -> str | None:
     if is_blank(value):
         return None
     key = _choice_key(value)
-    for choice in choices:
-        if _choice_key(choice) == key:
-            return choice
+    if isinstance(choices, tuple):
+        found = _choice_index(choices).get(key)
+        if found is not None:
+            return found
+    else:
+        for choice in choices:
+            if _choice_key(choice) == key:
+                return choice
     if contract.NOT_EVALUABLE in choices and key in _DASH_KEYS:
         return contract.NOT_EVALUABLE
     raise ValueError(texts.not_a_choice(_to_str(value), tuple(choices)))

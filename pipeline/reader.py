@@ -9,6 +9,7 @@ sheet's XML (.xlsx) or xlrd's format table (.xls).
 """
 from __future__ import annotations
 
+import functools
 import io
 import re
 import zipfile
@@ -133,7 +134,8 @@ def _percent_cells_xlsx(data: bytes, sheet_name: str) -> frozenset[tuple[int, in
         return frozenset(found)
 
 
-def _percent_style_indexes(styles_xml: bytes) -> set[int]:
+@functools.lru_cache(maxsize=32)   # workbooks from one template share styles.xml
+def _percent_style_indexes(styles_xml: bytes) -> frozenset[int]:
     root = ElementTree.fromstring(styles_xml)
     custom_percent = set()
     num_fmts = root.find(_NS_MAIN + "numFmts")
@@ -149,7 +151,7 @@ def _percent_style_indexes(styles_xml: bytes) -> set[int]:
             fmt_id = int(xf.get("numFmtId", "0"))
             if fmt_id in _BUILTIN_PERCENT_FORMATS or fmt_id in custom_percent:
                 result.add(index)
-    return result
+    return frozenset(result)
 
 
 def _sheet_path(zf: zipfile.ZipFile, sheet_name: str) -> str | None:
