@@ -50,11 +50,11 @@ def submission_history(con, department_code: str | None = None,
                        fiscal_year: int | None = None) -> pd.DataFrame:
     """Every stored version (active and superseded), newest first within department and FY.
 
-    Columns: submission_id, department_code, department_name, fiscal_year, file_name,
-    sha256, loaded_at, loaded_by, status, warning_count, status_changed_at.
+    Columns: submission_id, department_code, department_name, fiscal_year, status, loaded_at,
+    loaded_by, file_name, warning_count, sha256, status_changed_at.
     """
-    sql = ("SELECT submission_id, department_code, department_name, fiscal_year, file_name, sha256, "
-           "loaded_at, loaded_by, status, warning_count, status_changed_at FROM v_submissions WHERE TRUE")
+    sql = ("SELECT submission_id, department_code, department_name, fiscal_year, status, loaded_at, "
+           "loaded_by, file_name, warning_count, sha256, status_changed_at FROM v_submissions WHERE TRUE")
     params: list = []
     if department_code:
         sql += " AND department_code = ?"
