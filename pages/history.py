@@ -1,8 +1,11 @@
 """提出履歴: every version per department and FY, originals, restore, provenance, audit log."""
+from dataclasses import asdict
+
 import streamlit as st
 
 from pipeline import audit_queries, auth, provenance, ui_auth, uploads
 from pipeline import contract as c
+from pipeline.texts import auth as atxt
 from pipeline.texts import history as txt
 from pipeline.warehouse import WarehouseBusy, connect
 
@@ -15,7 +18,7 @@ if notice:
     kind, message = notice
     getattr(st, kind)(message)
 
-tab_names = [txt.TAB_VERSIONS, txt.TAB_PROVENANCE] + ([txt.TAB_AUDIT] if user.is_hq else [])
+tab_names = [txt.TAB_VERSIONS, txt.TAB_PROVENANCE] + ([txt.TAB_AUDIT, atxt.TAB_ACCOUNTS] if user.is_hq else [])
 tabs = st.tabs(tab_names)
 
 # --- versions ------------------------------------------------------------------------------
@@ -107,3 +110,48 @@ if user.is_hq:
         events = events.assign(action=events["action"].map(lambda a: txt.AUDIT_ACTION_LABELS.get(a, a)))
         st.dataframe(events, column_config=txt.AUDIT_COLUMNS, hide_index=True, width="stretch",
                      key="audit_table")
+
+# --- accounts (HQ) --------------------------------------------------------------------------------
+if user.is_hq:
+    with tabs[3]:
+        st.caption(atxt.ACCOUNTS_INTRO)
+        accounts = auth.list_accounts(None)
+        st.dataframe([asdict(a) for a in accounts], column_config=atxt.ACCOUNT_COLUMNS,
+                     hide_index=True, width="stretch", key="accounts_table")
+        departments = dict(uploads.departments_for(None, user))
+        with st.form("account_add", clear_on_submit=True):
+            st.markdown(f"**{atxt.ADD_ACCOUNT}**")
+            left, right = st.columns(2)
+            new_name = left.text_input(atxt.USERNAME, key="account_username")
+            new_role = right.selectbox(atxt.ROLE, list(auth.ROLES), format_func=atxt.ROLE_LABELS.get,
+                                       key="account_role")
+            new_department = left.selectbox(
+                atxt.DEPARTMENT, [None, *departments], key="account_department",
+                format_func=lambda c: atxt.NO_DEPARTMENT if c is None else f"{c} {departments[c]}")
+            new_display = right.text_input(atxt.DISPLAY_NAME, key="account_display")
+            new_password = left.text_input(atxt.PASSWORD, type="password", key="account_password",
+                                           autocomplete="new-password")
+            replace = right.checkbox(atxt.REPLACE, key="account_replace")
+            if st.form_submit_button(atxt.ADD):
+                try:
+                    added = auth.add_account(None, new_name, new_password or None, new_role,
+                                             department_code=new_department, display_name=new_display or None,
+                                             replace=replace, acting_user=user)
+                except (auth.AccountError, auth.AccessDenied, WarehouseBusy) as exc:
+                    st.error(str(exc))
+                else:
+                    st.session_state["history_notice"] = ("success", atxt.added(added.username, added.role))
+                    st.rerun()
+        others = [a.username for a in accounts if a.username != user.username]
+        if others:
+            st.markdown(f"**{atxt.REMOVE_ACCOUNT}**")
+            left, right = st.columns([3, 1])
+            doomed = left.selectbox(atxt.USERNAME, others, key="account_remove")
+            if right.button(atxt.REMOVE, key="account_remove_button"):
+                try:
+                    auth.remove_account(None, doomed, acting_user=user)
+                except (auth.AccountError, auth.AccessDenied, WarehouseBusy) as exc:
+                    st.error(str(exc))
+                else:
+                    st.session_state["history_notice"] = ("success", atxt.removed(doomed))
+                    st.rerun()

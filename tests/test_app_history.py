@@ -5,7 +5,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pipeline import contract as c
-from pipeline import ingest, queries
+from pipeline import audit_queries, auth, ingest, queries
 from pipeline.ui_auth import SESSION_USER
 from pipeline.warehouse import connect
 from tests.upload_fixtures import (ROOT, _template_warehouse, d01_workbook, d02_workbook,  # noqa: F401
@@ -59,7 +59,7 @@ def test_hq_restores_an_earlier_version_and_it_is_audited(versions):
     # The dashboards now show v1's value; nothing was deleted.
     table = queries.attainment_table(versions, queries.Filters(fiscal_year=2023))
     assert table.set_index("indicator_code").loc["I01", "actual_value"] == 500
-    audit = at.dataframe[-1].value                      # the HQ audit tab
+    audit = at.dataframe[-2].value                      # the HQ audit tab
     assert audit.iloc[0][["actor", "action", "target"]].tolist() == ["hq", "版の復元", "v1.xlsx"]
 
 
@@ -85,11 +85,11 @@ def test_original_download_only_for_own_department_or_hq(versions):
 def test_audit_log_is_for_hq_only(versions):
     assert [t.label for t in page("d1").tabs] == ["版の一覧", "数値の出典"]
     hq = page("hq")
-    assert [t.label for t in hq.tabs] == ["版の一覧", "数値の出典", "監査ログ"]
-    log = hq.dataframe[-1].value
+    assert [t.label for t in hq.tabs] == ["版の一覧", "数値の出典", "監査ログ", "アカウント"]
+    log = hq.dataframe[-2].value
     assert log["action"].tolist()[:3] == ["提出", "提出", "提出"]
     hq.multiselect(key="audit_actions").set_value(["account"]).run()
-    assert set(hq.dataframe[-1].value["action"]) == {"アカウント変更"}
+    assert set(hq.dataframe[-2].value["action"]) == {"アカウント変更"}
 
 
 def test_provenance_names_file_sheet_and_cell(versions):
@@ -106,3 +106,28 @@ def test_provenance_names_file_sheet_and_cell(versions):
 def test_anonymous_sees_nothing(versions):
     at = page(None)
     assert at.warning and not at.dataframe
+
+
+def test_hq_manages_accounts_in_the_app(versions):
+    at = page("hq")
+    assert at.dataframe[-1].value["username"].tolist() == ["d1", "d2", "hq", "viewer"]
+    at.text_input(key="account_username").input("k9")
+    at.selectbox(key="account_role").set_value(auth.ROLE_DEPARTMENT)
+    at.selectbox(key="account_department").set_value("D02")
+    at.text_input(key="account_password").input("k9-password-1")
+    next(b for b in at.button if b.label == "追加する").click().run()
+    assert not at.exception, at.exception
+    assert "k9" in at.success[0].value
+    assert auth.authenticate(versions, "k9", "k9-password-1").user.department_code == "D02"
+    at.text_input(key="account_username").input("bad")
+    at.selectbox(key="account_role").set_value(auth.ROLE_DEPARTMENT)
+    at.text_input(key="account_password").input("bad-password-1")
+    next(b for b in at.button if b.label == "追加する").click().run()
+    assert "--department" in at.error[0].value and auth.get_user(versions, "bad") is None
+    at.selectbox(key="account_remove").set_value("k9")
+    at.button(key="account_remove_button").click().run()
+    assert auth.get_user(versions, "k9") is None
+    assert "hq" not in at.selectbox(key="account_remove").options     # never oneself
+    with connect(versions) as con:
+        events = audit_queries.audit_log(con, actions=["account"], actor="hq")
+    assert events["target"].tolist()[:2] == ["k9", "k9"]

@@ -99,3 +99,23 @@ def added(username: str, role: str) -> str:
 
 def removed(username: str) -> str:
     return f"アカウント「{username}」を削除しました。"
+
+
+# --- account management in the app (HQ) -------------------------------------------
+
+TAB_ACCOUNTS = "アカウント"
+ACCOUNTS_INTRO = ("組み込みアカウントの一覧と追加・削除です（推進本部のみ）。"
+                  "パスワードはハッシュ（Argon2）だけを保存します。コマンド `python -m pipeline users` でも管理できます。")
+ACCOUNT_COLUMNS = {"username": "ユーザー名", "role": "権限", "department_code": "所管課コード",
+                   "display_name": "表示名", "has_password": "パスワードあり",
+                   "created_at": "作成日時", "locked": "ロック中"}
+ADD_ACCOUNT = "アカウントを追加"
+ROLE = "権限"
+DEPARTMENT = "所管課（権限が所管課のとき）"
+DISPLAY_NAME = "表示名（任意）"
+REPLACE = "同名のアカウントを置き換える（パスワード再設定）"
+ADD = "追加する"
+REMOVE_ACCOUNT = "アカウントを削除"
+REMOVE = "削除する"
+CANNOT_REMOVE_SELF = "自分のアカウントは削除できません。"
+NO_DEPARTMENT = "（なし）"
