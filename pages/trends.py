@@ -10,7 +10,7 @@ ui.require_master()
 f = ui.filters()
 fy = f.fiscal_year
 
-changes = ui.q(queries.sector_change)
+changes = ui.q(queries.sector_change, fy)
 if changes.empty:
     ui.empty(txt.NO_EMISSIONS)
 else:
@@ -22,7 +22,7 @@ if not years:
     ui.empty(txt.NO_SUBMISSIONS)
     st.stop()
 
-share = ui.q(queries.status_by_year, f)
+share = ui.q(queries.status_by_year, f, fy)
 if share.empty or int(share["count"].sum()) == 0:
     ui.empty(txt.NO_MATCH)
 else:
@@ -37,13 +37,13 @@ if len(years) < 2:
     st.stop()
 
 st.header(txt.COMPARE_HEADER)
-to_default = fy if fy in years else years[-1]
-from_default = max([y for y in years if y < to_default], default=years[0])
+from_default, to_default = queries.comparison_years(years, fy)
 left, right = st.columns(2)
-year_a = left.selectbox(txt.COMPARE_FROM, years, index=years.index(from_default), key="cmp_from",
-                        format_func=txt.fy)
-year_b = right.selectbox(txt.COMPARE_TO, years, index=years.index(to_default), key="cmp_to",
-                         format_func=txt.fy)
+# Keyed by the sidebar FY: choosing another FY resets the pair to (previous FY, that FY).
+year_a = left.selectbox(txt.COMPARE_FROM, years, index=years.index(from_default),
+                        key=f"cmp_from_{fy}", format_func=txt.fy)
+year_b = right.selectbox(txt.COMPARE_TO, years, index=years.index(to_default),
+                         key=f"cmp_to_{fy}", format_func=txt.fy)
 
 two = ui.q(queries.status_two_years, f, year_a, year_b)
 title = txt.compare_title(year_a, year_b)

@@ -134,9 +134,10 @@ def emission_totals(con, until_year: int | None = None) -> pd.DataFrame:
 
 
 @query
-def sector_change(con) -> pd.DataFrame:
-    """Per sector and inventory FY (base and actuals): 千t-CO2 and % change from the base year."""
-    df = emissions_by_sector(con)
+def sector_change(con, until_year: int | None = None) -> pd.DataFrame:
+    """Per sector and inventory FY (base and actuals up to `until_year`): 千t-CO2 and % change
+    from the base year."""
+    df = emissions_by_sector(con, until_year)
     df = df[df["kind"].isin([c.KIND_BASE, c.KIND_ACTUAL])].copy()
     base = df[df["kind"] == c.KIND_BASE].set_index("sector")["kt_co2"]
     df["base_kt"] = df["sector"].map(base)
@@ -238,9 +239,10 @@ _SUBMISSION_YEARS = "fiscal_year IN (SELECT DISTINCT fiscal_year FROM v_active_s
 
 
 @query
-def status_by_year(con, f: Filters) -> pd.DataFrame:
-    """Indicators per status per FY (FYs with submissions), with each status's share."""
-    where, params = _where(f.all_years(), extra=[_SUBMISSION_YEARS])
+def status_by_year(con, f: Filters, until_year: int | None = None) -> pd.DataFrame:
+    """Indicators per status per FY (FYs with submissions, up to `until_year`), with shares."""
+    extra = [_SUBMISSION_YEARS] + ([f"fiscal_year <= {int(until_year)}"] if until_year else [])
+    where, params = _where(f.all_years(), extra=extra)
     df = _df(con, f"SELECT fiscal_year, status, count(*) AS count FROM v_indicator_attainment "
                   f"{where} GROUP BY ALL", params)
     years = sorted(int(y) for y in df["fiscal_year"].unique())
@@ -796,3 +798,14 @@ def submission_counts(status: pd.DataFrame) -> SubmissionCounts:
     total = len(status)
     done = int(status["submitted"].sum()) if total else 0
     return SubmissionCounts(total, done, total - done, int(status["versions"].sum()) if total else 0)
+
+
+def comparison_years(years: list[int], fy: int | None) -> tuple[int, int]:
+    """Default pair for the two-FY comparison: the FY before `fy` and `fy`
+    (or `fy` and the next one when `fy` is the first)."""
+    to = fy if fy in years else years[-1]
+    earlier = [y for y in years if y < to]
+    if earlier:
+        return earlier[-1], to
+    later = [y for y in years if y > to]
+    return to, (later[0] if later else to)

@@ -208,7 +208,7 @@ STAKEHOLDERS_TITLE = "連携主体"
 STAKEHOLDERS_CAPTION = "市民・事業者・大学など、さまざまな主体との連携の広がりを示します。"
 MEASURE_CHOICE = "表示する指標"
 STAKE_MEASURES = {"collaborations": "連携件数", "participants": "参加人数・団体数",
-                  "co2_t": "CO2削減量（t-CO2）"}
+                  "co2_t": "CO2削減量"}
 STAKE_UNITS = {"collaborations": "件", "participants": "人・団体", "co2_t": "t-CO2"}
 
 
