@@ -72,3 +72,26 @@ def test_removed_account_is_signed_out_at_once(db):
     auth.remove_account(db, "d2", actor="test")
     at.run()
     assert at.text[0].value == "content:anonymous"
+
+
+OIDC = {"client_id": "x", "client_secret": "y", "redirect_uri": "http://localhost/oauth2callback",
+        "cookie_secret": "z", "server_metadata_url": "https://idp.example/.well-known/openid-configuration"}
+
+
+def test_openid_connect_when_configured(db):
+    auth.add_account(db, "boss@example.jp", None, auth.ROLE_HQ, oidc=True, actor="test")
+    at = AppTest.from_string(SCRIPT, default_timeout=60)
+    at.secrets["auth"] = OIDC
+    at.user = {"is_logged_in": False}
+    at.run()
+    # No password form: the provider's sign-in button instead.
+    assert not at.sidebar.text_input
+    assert [b.label for b in at.sidebar.button] == [auth.txt.SIGN_IN_WITH_PROVIDER]
+    assert at.text[0].value == "content:anonymous"
+    at.user = {"is_logged_in": True, "email": "Boss@example.jp", "name": "Boss"}
+    at.run()
+    assert at.text[0].value == "content:boss@example.jp"
+    assert "推進本部" in at.sidebar.caption[0].value
+    at.user = {"is_logged_in": True, "email": "someone@example.jp"}
+    at.run()
+    assert "閲覧者" in at.sidebar.caption[0].value              # unknown e-mail: viewer
