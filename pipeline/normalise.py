@@ -38,6 +38,9 @@ _ERA_BASE = {"令和": 2018, "R": 2018, "平成": 1988, "H": 1988, "昭和": 192
 # --- helpers ----------------------------------------------------------------
 
 def _is_number(value: object) -> bool:
+    kind = type(value)
+    if kind is float or kind is int:          # fast path: the common cell types
+        return True
     return isinstance(value, (numbers.Real, Decimal)) and not isinstance(value, bool)
 
 
@@ -52,6 +55,8 @@ def _number_text(value: numbers.Real) -> str:
 
 
 def _to_str(value: object) -> str:
+    if type(value) is str:
+        return value
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if _is_number(value):
@@ -85,6 +90,8 @@ def is_blank(value: object) -> bool:
     if value is None:
         return True
     if isinstance(value, str):
+        if value and not value[0].isspace() and value[0] not in _INVISIBLE:
+            return False                      # fast path: starts with a visible character
         return _strip(value.translate(_INVISIBLE_TABLE)) == ""
     return False
 
