@@ -2,6 +2,7 @@
 version-token cache and the chart block (AppTest of small scripts)."""
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 
 import pandas as pd
@@ -131,8 +132,8 @@ def test_chart_block(monkeypatch, small_db):
     at = AppTest.from_function(_chart_app, default_timeout=60)
     at.run()
     assert not at.exception
-    specs = [c.proto.spec for c in at.get("vega_lite_chart")]      # lazy and direct charts
-    assert len(specs) == 2 and "3指標が達成" in specs[0] and "直接" in specs[1]
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]   # lazy and direct
+    assert [s["title"]["text"] for s in specs] == ["3指標が達成", "直接"]
     assert [e.label for e in at.expander] == [txt.DATA_EXPANDER, txt.DATA_EXPANDER]
     assert [i.value for i in at.info] == [txt.NO_DATA]
     assert len(at.dataframe) == 0                 # tables render only when opened
