@@ -4,6 +4,7 @@ import streamlit as st
 from pipeline import auth, diff, ui_auth, uploads
 from pipeline import contract as c
 from pipeline.texts import upload as txt
+from pipeline.warehouse import WarehouseError
 
 st.title(txt.TITLE)
 user = ui_auth.require_roles(*auth.UPLOAD_ROLES)
@@ -50,8 +51,13 @@ stored = st.session_state.get("upload_check")
 if stored is None or stored[0] != check_key:
     steps = {uploads.STEP_READ: txt.STATUS_READING, uploads.STEP_COMPARE: txt.STATUS_COMPARING}
     with st.status(txt.STATUS_CHECKING, expanded=False) as status:
-        check = uploads.check_upload(None, user, uploaded.name, data, year,
-                                     progress=lambda step: st.write(steps[step]))
+        try:
+            check = uploads.check_upload(None, user, uploaded.name, data, year,
+                                         progress=lambda step: st.write(steps[step]))
+        except (auth.AccessDenied, WarehouseError) as exc:
+            status.update(label=txt.STATUS_DONE_ERRORS, state="error")
+            st.error(str(exc))
+            st.stop()
         status.update(label=txt.STATUS_DONE_ERRORS if check.errors else txt.STATUS_DONE_OK,
                       state="error" if check.errors else "complete")
     st.session_state["upload_check"] = (check_key, check)
@@ -107,9 +113,13 @@ if change.partners_added or change.partners_removed:
 
 confirm, cancel = st.columns(2)
 if confirm.button(txt.CONFIRM, type="primary", key="upload_confirm"):
-    with st.spinner(txt.STATUS_CHECKING):
-        result = uploads.commit_upload(None, user, uploaded.name, data, year,
-                                       expected_base=change.base_submission_id)
+    try:
+        with st.spinner(txt.STATUS_CHECKING):
+            result = uploads.commit_upload(None, user, uploaded.name, data, year,
+                                           expected_base=change.base_submission_id)
+    except (auth.AccessDenied, WarehouseError) as exc:
+        st.error(str(exc))
+        st.stop()
     if result.status == uploads.LOADED:
         reset_upload(("success", result.message))
         st.rerun()

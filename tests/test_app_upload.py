@@ -187,3 +187,24 @@ def test_sign_in_through_the_sidebar_then_upload(db):
     upload(at, "v1.xlsx", d01_workbook(500))
     at.button(key="upload_confirm").click().run()
     assert stored(db) == [(1, "D01", c.SUBMISSION_ACTIVE, "d1", "v1.xlsx")]
+
+
+def test_busy_warehouse_shows_a_retry_message_and_keeps_the_preview(db, monkeypatch):
+    from pipeline import ingest, uploads
+    from pipeline.warehouse import WarehouseBusy
+    real = ingest.ingest_bytes
+
+    def busy_writer(files, db=None, *, dry_run=False, **kwargs):
+        if not dry_run:
+            raise WarehouseBusy(uploads.txt.BUSY)
+        return real(files, db, dry_run=dry_run, **kwargs)
+
+    at = upload(page("d1"), "v1.xlsx", d01_workbook())
+    monkeypatch.setattr(ingest, "ingest_bytes", busy_writer)
+    at.button(key="upload_confirm").click().run()
+    assert not at.exception, at.exception
+    assert "もう一度お試しください" in at.error[0].value
+    assert stored(db) == []
+    monkeypatch.setattr(ingest, "ingest_bytes", real)          # the retry succeeds
+    at.button(key="upload_confirm").click().run()
+    assert len(stored(db)) == 1
