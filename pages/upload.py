@@ -31,6 +31,29 @@ st.download_button(
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     help=txt.TEMPLATE_HELP, key="upload_template", on_click="ignore")
 
+# --- plan master (HQ only) -----------------------------------------------------------------
+if user.is_hq:
+    with st.expander(txt.MASTER_HEADING):
+        st.caption(txt.MASTER_INTRO)
+        master_nonce = st.session_state.setdefault("master_nonce", 0)
+        master_file = st.file_uploader(txt.MASTER_UPLOADER, type=["xlsx", "xlsm", "xls"],
+                                       key=f"master_file_{master_nonce}")
+        if master_file is not None and st.button(txt.MASTER_LOAD, key="master_load"):
+            try:
+                with st.spinner(txt.STATUS_CHECKING):
+                    loaded = uploads.load_master(None, user, master_file.name, master_file.getvalue())
+            except (auth.AccessDenied, WarehouseError) as exc:
+                st.error(str(exc))
+            else:
+                if loaded.status in (uploads.LOADED, uploads.NOOP):
+                    st.session_state["master_nonce"] = master_nonce + 1
+                    st.session_state["upload_notice"] = ("success", loaded.message)
+                    st.rerun()
+                st.error(loaded.message)
+                if loaded.errors:
+                    st.dataframe(uploads.problems_frame(loaded.errors), hide_index=True,
+                                 width="stretch", key="master_errors")
+
 # --- 2. upload and check --------------------------------------------------------------
 st.subheader(txt.STEP_2)
 notice = st.session_state.pop("upload_notice", None)

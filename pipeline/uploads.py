@@ -203,3 +203,28 @@ def original_file(db, user: auth.User | None, submission_id: int) -> tuple[str, 
         auth.require_role(user, *auth.UPLOAD_ROLES, department=row[0])
         data = store.archived_file(con, row[2])
     return (row[1], data) if data is not None else None
+
+
+@dataclass
+class MasterLoad:
+    status: str                 # loaded | rejected | noop | busy
+    message: str
+    errors: list[Problem] = field(default_factory=list)
+    master_id: int | None = None
+
+
+def load_master(db, user: auth.User | None, file_name: str, data: bytes) -> MasterLoad:
+    """HQ only: validate and load a plan master (audited as "master"); all or nothing."""
+    auth.require_role(user, auth.ROLE_HQ)
+    if len(data) > c.MAX_FILE_BYTES:
+        problem = Problem(None, None, stxt.file_too_large(len(data), c.MAX_FILE_BYTES))
+        return MasterLoad(REJECTED, txt.rejected(1), [problem])
+    try:
+        result, master_id, noop = ingest.load_master_bytes(data, file_name, db, loaded_by=user.username)
+    except WarehouseBusy:
+        return MasterLoad(BUSY, txt.BUSY)
+    if not result.accepted:
+        return MasterLoad(REJECTED, txt.rejected(len(result.errors)), list(result.errors))
+    if noop:
+        return MasterLoad(NOOP, txt.master_noop(master_id), master_id=master_id)
+    return MasterLoad(LOADED, txt.master_loaded(master_id), master_id=master_id)

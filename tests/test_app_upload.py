@@ -31,8 +31,8 @@ def page(username: str | None) -> AppTest:
 
 def upload(at: AppTest, name: str, data: bytes, year: int = 2023) -> AppTest:
     at.selectbox(key="upload_year").set_value(year)
-    at.file_uploader[0].upload(name, data, XLSX)
-    at.run()
+    uploader = next(u for u in at.file_uploader if u.key.startswith("upload_file_"))
+    uploader.upload(name, data, XLSX).run()
     assert not at.exception, at.exception
     return at
 
@@ -208,3 +208,20 @@ def test_busy_warehouse_shows_a_retry_message_and_keeps_the_preview(db, monkeypa
     monkeypatch.setattr(ingest, "ingest_bytes", real)          # the retry succeeds
     at.button(key="upload_confirm").click().run()
     assert len(stored(db)) == 1
+
+
+def test_hq_loads_a_revised_master_from_the_page(db):
+    revised = f.small_master(**{c.MASTER_ACTIONS: [dict(a, **{c.COL_ACTION_NAME: a[c.COL_ACTION_NAME] + "（改定）"})
+                                                   for a in f.ACTIONS]})
+    at = page("hq")
+    master = next(u for u in at.file_uploader if u.key.startswith("master_file_"))
+    master.upload("master_v2.xlsx", revised, XLSX).run()
+    at.button(key="master_load").click().run()
+    assert not at.exception, at.exception
+    assert "版 2" in at.success[0].value
+    with connect(db) as con:
+        assert con.execute("SELECT action_name FROM v_actions WHERE action_code = 'A001'").fetchone()[0] \
+            .endswith("（改定）")
+        assert con.execute("SELECT actor FROM audit_log WHERE action = 'master' ORDER BY event_id DESC"
+                           ).fetchone()[0] == "hq"
+    assert not [u for u in page("d1").file_uploader if u.key.startswith("master_file_")]

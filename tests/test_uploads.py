@@ -191,3 +191,19 @@ def test_original_file_download_rights(db):
     with pytest.raises(auth.AccessDenied):
         uploads.original_file(db, user(db, "viewer"), 1)
     assert uploads.original_file(db, user(db, "hq"), 42) is None
+
+
+def test_master_load_is_hq_only_whole_or_nothing_and_audited(db):
+    with pytest.raises(auth.AccessDenied):
+        uploads.load_master(db, user(db, "d1"), "m.xlsx", f.small_master())
+    broken = f.small_master(**{c.MASTER_ACTIONS: [dict(f.ACTIONS[0], **{c.COL_MEASURE_CODE: "M99"})]})
+    bad = uploads.load_master(db, user(db, "hq"), "bad.xlsx", broken)
+    assert bad.status == uploads.REJECTED and any("M99" in p.message for p in bad.errors)
+    revised = f.small_master(**{c.MASTER_ACTIONS: f.ACTIONS[:1]})
+    good = uploads.load_master(db, user(db, "hq"), "m2.xlsx", revised)
+    assert (good.status, good.master_id) == (uploads.LOADED, 2)
+    assert uploads.load_master(db, user(db, "hq"), "m2.xlsx", revised).status == uploads.NOOP
+    with connect(db) as con:
+        assert con.execute("SELECT count(*) FROM v_actions").fetchone()[0] == 1
+        assert con.execute("SELECT actor, target FROM audit_log WHERE action = 'master' "
+                           "ORDER BY event_id DESC").fetchone() == ("hq", "m2.xlsx")

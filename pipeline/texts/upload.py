@@ -109,3 +109,19 @@ INDICATOR_DIFF_COLUMNS = (_c.COL_INDICATOR_CODE, _c.COL_INDICATOR_NAME, _c.COL_A
                           "変更前", "変更後", "備考の変更")
 PARTNER_DIFF_COLUMNS = ("区分", _c.COL_ACTION_CODE, _c.COL_STAKEHOLDER_TYPE, _c.COL_ORGANISATION,
                         _c.COL_PARTICIPANTS, _c.COL_CO2_REDUCTION, _c.COL_COLLABORATION)
+
+# --- plan master (HQ) -----------------------------------------------------------------
+
+MASTER_HEADING = "計画マスタの読込（推進本部のみ）"
+MASTER_INTRO = ("計画を改定したときに、新しい計画マスタのブックを読み込みます。"
+                "以前のマスタは履歴に残り、提出は削除されません。")
+MASTER_UPLOADER = "計画マスタのブック（.xlsx）"
+MASTER_LOAD = "この計画マスタを読み込む"
+
+
+def master_loaded(master_id) -> str:
+    return f"計画マスタを読み込みました（版 {master_id}）。ダッシュボードに反映済みです。"
+
+
+def master_noop(master_id) -> str:
+    return f"同じ内容の計画マスタが現在のマスタです（版 {master_id}）。変更はありません。"
