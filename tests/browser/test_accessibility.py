@@ -1,0 +1,78 @@
+"""axe-core on every page, and a text table for every chart.
+
+Only serious and critical violations fail the test.  A rule is excluded only
+when the violation comes from Streamlit's own markup, which the project cannot
+change; each exclusion says why.
+"""
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from pipeline.texts import dashboard as dtxt
+from tests.browser.helpers import CHART, DASHBOARD, PAGES, goto
+
+pytestmark = pytest.mark.browser
+
+BLOCKING = {"serious", "critical"}
+
+# (rule id, container) pairs: a violation of that rule on a node inside that
+# container comes from Streamlit's own markup, which the app cannot change.
+STREAMLIT_OWNED: tuple[tuple[str, str], ...] = (
+    # st.navigation with sections puts each section's <li> items in a <div>
+    # (with the section header) directly inside <ul data-testid="stSidebarNavItems">.
+    ("list", '[data-testid="stSidebarNavItems"]'),
+    ("listitem", '[data-testid="stSidebarNavItems"]'),
+)
+
+_INSIDE = """([target, container]) => {
+  const node = document.querySelector(target);
+  return !!(node && node.closest(container));
+}"""
+
+
+def _ours(page, rule: str, node: dict) -> bool:
+    target = node.get("target") or []
+    if len(target) != 1 or not isinstance(target[0], str):   # inside an iframe/shadow root
+        return True
+    return not any(rule == r and page.evaluate(_INSIDE, [target[0], container])
+                   for r, container in STREAMLIT_OWNED)
+
+
+@pytest.fixture(scope="module")
+def axe() -> Axe:
+    return Axe()
+
+
+@pytest.mark.parametrize("app_page", PAGES, ids=lambda p: p.path)
+def test_no_serious_violations(page, app_url, axe, app_page):
+    app_page.skip_if_unbuilt()
+    goto(page, app_url, app_page.url)
+    results = axe.run(page, options={"resultTypes": ["violations"]})
+    found = []
+    for v in results.response["violations"]:
+        if v["impact"] not in BLOCKING:
+            continue
+        nodes = [n for n in v["nodes"] if _ours(page, v["id"], n)]
+        if nodes:
+            found.append(f"{v['id']} ({v['impact']}): {v['help']} — "
+                         + "; ".join(" ".join(map(str, n["target"])) for n in nodes[:5]))
+    assert found == [], "\n".join(found)
+
+
+@pytest.mark.parametrize("app_page", DASHBOARD, ids=lambda p: p.path)
+def test_every_chart_has_its_data_as_text(page, app_url, app_page):
+    """Under each chart an expander holds the chart's data as a table."""
+    app_page.skip_if_unbuilt()
+    goto(page, app_url, app_page.url)
+    charts = page.locator(CHART).count()
+    assert charts >= 1
+    expanders = page.locator('[data-testid="stExpander"]').filter(has_text=dtxt.DATA_EXPANDER)
+    assert expanders.count() >= charts, f"{charts} charts but {expanders.count()} data expanders"
+    for i in range(expanders.count()):
+        exp = expanders.nth(i)
+        exp.locator("summary").click()
+        table = exp.locator('[data-testid="stTable"] table, [data-testid="stDataFrame"] table').first
+        table.wait_for(state="attached")
+        text = table.text_content() or ""
+        assert any(ch.isdigit() for ch in text), f"data table {i} has no figures as text: {text[:200]!r}"
