@@ -47,18 +47,22 @@ else:
     st.caption(txt.incomplete_caption(len(incomplete)))
     ui.table(incomplete, f"pdca_incomplete_{fy}")
 
-matrix = ui.q(queries.pdca_matrix, f)
+matrix = ui.q(queries.pdca_matrix, f, txt.MATRIX_MAX_ACTIONS)
+shown_actions = matrix["action_code"].nunique()
+if shown_actions < int(queries.kpi(by_year, fy, "actions").value or 0):
+    st.caption(txt.matrix_truncated(shown_actions))
 title = txt.matrix_title(int(queries.kpi(by_year, fy, "actions").value or 0),
                          int(queries.kpi(by_year, fy, "complete").value or 0), fy)
-ui.chart_block(ui.lazy(charts.pdca_matrix_chart, matrix, title, fy), matrix, title, "pdca_matrix")
+ui.chart_block(ui.lazy(charts.pdca_matrix_chart, matrix, title, fy, key=("pdca_matrix", f, title)),
+               matrix, title, "pdca_matrix")
 
 # --- Plan-level cycle and open council opinions (pipeline.council; issue 5) ---------
 from pipeline import council as _council  # noqa: E402
 from pipeline.texts import council as _ctxt  # noqa: E402
 
 st.header(_ctxt.CYCLE_HEADING)
-st.dataframe(_council.cycle_display(_council.plan_cycle_table(ui.db(), ui.q(queries.fiscal_years))),
+st.dataframe(_council.cycle_display(ui.cached(_council.plan_cycle_table, tuple(ui.q(queries.fiscal_years)))),
              hide_index=True)
 st.subheader(_ctxt.OPEN_HEADING)
-st.dataframe(_council.opinions_display(_council.open_opinions(ui.db())), hide_index=True)
+st.dataframe(_council.opinions_display(ui.cached(_council.open_opinions)), hide_index=True)
 # --- end of the council block ---------------------------------------------------------

@@ -16,6 +16,9 @@ import pandas as pd
 from . import contract as c
 from .texts import dashboard as txt
 
+# The data are aggregated figures already; big warehouses may still exceed Altair's 5,000 rows.
+alt.data_transformers.disable_max_rows()
+
 FONT = "Noto Sans CJK JP"
 FONT_DIR = Path("/usr/share/fonts/opentype/noto")
 PNG_WIDTH = 960

@@ -408,8 +408,20 @@ def pdca_by_year(con, f: Filters) -> pd.DataFrame:
 
 
 @query
-def pdca_matrix(con, f: Filters) -> pd.DataFrame:
-    """Action × FY with the number of stages met (all FYs; grouped by measure)."""
+def pdca_matrix(con, f: Filters, max_actions: int | None = None) -> pd.DataFrame:
+    """Action × FY with the number of stages met (all FYs; grouped by measure).
+
+    With more than `max_actions` actions, only those whose cycle is incomplete in some FY
+    are kept (the ones HQ follows up), up to `max_actions` of them.
+    """
+    df = _pdca_matrix(con, f)
+    if max_actions is None or df["action_code"].nunique() <= max_actions:
+        return df
+    open_ = df.loc[df["stages"] < 4, "action_code"].drop_duplicates().head(max_actions)
+    return df[df["action_code"].isin(set(open_))].reset_index(drop=True)
+
+
+def _pdca_matrix(con, f: Filters) -> pd.DataFrame:
     where, params = _where(f.all_years(), dept_col="s.department_code", policy_col="s.policy_code")
     return _df(con, f"""
         SELECT s.action_code, s.action_name, s.measure_code, m.measure_name, s.fiscal_year,

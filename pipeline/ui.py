@@ -74,6 +74,25 @@ def q(fn, *args, **kwargs):
         st.stop()
 
 
+@st.cache_data(show_spinner=False, max_entries=500)
+def _cached_path(module: str, name: str, db_path: str, token: tuple, args: tuple, kwargs: tuple):
+    import importlib
+    fn = getattr(importlib.import_module(module), name)
+    return fn(db_path, *args, **dict(kwargs))
+
+
+def cached(fn, *args, **kwargs):
+    """Call `fn(db_path, *args)` (any module-level pipeline function taking the warehouse
+    path first), cached until the warehouse changes."""
+    path = db()
+    try:
+        return _cached_path(fn.__module__, fn.__name__, path, warehouse.version_token(path),
+                            args, tuple(sorted(kwargs.items())))
+    except warehouse.WarehouseError as exc:
+        st.error(str(exc))
+        st.stop()
+
+
 # --- Shell / presentation mode ---------------------------------------------------------
 
 def presenting() -> bool:
@@ -234,20 +253,38 @@ class LazyChart:
     builder: str
     args: tuple
     kwargs: tuple
+    key: tuple | None = None
 
     def build(self):
         return getattr(charts, self.builder)(*self.args, **dict(self.kwargs))
 
 
-def lazy(builder, *args, **kwargs) -> LazyChart:
+def lazy(builder, *args, key: tuple | None = None, **kwargs) -> LazyChart:
     """Defer building an Altair chart: the Vega-Lite spec is cached by its inputs, so a
-    warm rerun neither builds nor validates the chart again."""
-    return LazyChart(builder.__name__, args, tuple(sorted(kwargs.items())))
+    warm rerun neither builds nor validates the chart again.
+
+    `key` (for big frames): cache by this key and the warehouse version instead of
+    hashing the frames; it must identify the inputs (e.g. the query and its filters).
+    """
+    return LazyChart(builder.__name__, args, tuple(sorted(kwargs.items())), key)
 
 
 @st.cache_data(show_spinner=False, max_entries=500)
 def _spec(chart: LazyChart, present: bool) -> dict:
     return charts.configure(chart.build(), present).to_dict()
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def _spec_keyed(builder: str, key: tuple, db_path: str, token: tuple, present: bool,
+                _chart: LazyChart) -> dict:
+    return charts.configure(_chart.build(), present).to_dict()
+
+
+def _spec_of(chart: LazyChart, present: bool) -> dict:
+    if chart.key is None:
+        return _spec(chart, present)
+    path = db()
+    return _spec_keyed(chart.builder, chart.key, path, warehouse.version_token(path), present, chart)
 
 
 def _png(chart, present: bool) -> bytes:
@@ -270,7 +307,7 @@ def chart_block(chart, data: pd.DataFrame | None, title: str, filename: str) -> 
         return
     present = presenting()
     if isinstance(chart, LazyChart):
-        st.vega_lite_chart(_spec(chart, present), width="stretch", theme=None)
+        st.vega_lite_chart(_spec_of(chart, present), width="stretch", theme=None)
     else:
         st.altair_chart(charts.configure(chart, present), width="stretch", theme=None, alt=title)
     box = st.expander(txt.DATA_EXPANDER, key=f"exp_{filename}", on_change="rerun")

@@ -263,6 +263,9 @@ def test_pdca_matrix(con):
     assert got == {("A001", 2023): 4, ("A001", 2024): 4, ("A002", 2023): 2,
                    ("A003", 2023): 1, ("A003", 2024): 4}
     assert df["measure_code"].tolist()[:3] == ["M11", "M11", "M11"]   # grouped by measure
+    few = q.pdca_matrix(con, F(), max_actions=2)        # 3 actions > 2: keep incomplete ones
+    assert sorted(few["action_code"].unique()) == ["A002", "A003"]
+    assert q.pdca_matrix(con, F(), max_actions=3)["action_code"].nunique() == 3
 
 
 def test_self_evaluation_and_direction_distributions(con):

@@ -50,6 +50,8 @@ def test_lazy_chart_builds_the_same_chart():
     lazy = ui.lazy(charts.status_counts_chart, counts, "タイトル")
     assert lazy.build().to_dict() == charts.status_counts_chart(counts, "タイトル").to_dict()
     assert ui._png(lazy, False)[:4] == b"\x89PNG"
+    keyed = ui.lazy(charts.status_counts_chart, counts, "タイトル", key=("counts", 1))
+    assert keyed.key == ("counts", 1) and keyed.build().to_dict() == lazy.build().to_dict()
 
 
 def _filters_app():

@@ -253,6 +253,14 @@ def matrix_title(n_actions: int, n_full: int, year: int) -> str:
     return f"事業×年度のPDCA：{fy_short(year)}は {n_actions} 事業中 {n_full} 事業が4段階すべて完了"
 
 
+MATRIX_MAX_ACTIONS = 120
+
+
+def matrix_truncated(n: int) -> str:
+    return (f"事業が多いため、いずれかの年度でPDCAが未完了の事業 {n} 件に絞って表示しています。"
+            f"所管課・基本方針で絞り込むと、すべての事業を表示します。")
+
+
 def funnel_title(year: int, planned: int, acted: int) -> str:
     return f"{fy_short(year)}：計画 {planned} 事業のうち、改善（A）まで到達したのは {acted} 事業"
 

@@ -1,0 +1,159 @@
+"""Benchmark of the dashboard pages (not a test).
+
+Each page's script is run through AppTest (app.py: navigation, shell and the page) cold
+(query and chart caches cleared, new session) and warm (a rerun of the same session,
+median of several) on the demo warehouse and on one ten times its size, against an
+empty Streamlit page as the baseline.  Goal: warm reruns within 5× of the empty page and
+under 300 ms on the demo warehouse.
+
+    .venv/bin/python bench/pages.py [--reps 7] [--rebuild] [--no-scale]
+
+Warehouses are built once into $TMPDIR/pdca_bench/ and reused (--rebuild to redo).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import logging  # noqa: E402
+
+logging.getLogger("streamlit").setLevel(logging.ERROR)
+
+import streamlit as st  # noqa: E402
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+APP = str(ROOT / "app.py")
+PAGES = ["pages/overview.py", "pages/attainment.py", "pages/stakeholders.py", "pages/pdca.py",
+         "pages/trends.py", "pages/submission_status.py"]
+EMPTY_PAGE = "import streamlit as st\nst.write('')\n"
+# The same shell as app.py (navigation, sidebar, sign-in box) around an empty page.
+SHELL_PAGE = """
+import streamlit as st
+from pipeline import ui, ui_auth
+st.set_page_config(page_title=ui.APP_TITLE, layout="wide")
+def empty():
+    st.write("")
+navigation = st.navigation([st.Page(empty, title="empty", default=True)])
+ui.render_shell()
+ui_auth.render_sign_in()
+navigation.run()
+"""
+GOAL_RATIO, GOAL_MS = 5.0, 300.0
+
+
+def build(scale: int, rebuild: bool) -> tuple[str | None, str]:
+    """The demo warehouse at `scale`, or (None, why) when the demo cannot build it."""
+    folder = Path(tempfile.gettempdir()) / "pdca_bench"
+    folder.mkdir(exist_ok=True)
+    db = folder / f"demo_x{scale}.duckdb"
+    if db.exists() and not rebuild:
+        return str(db), "reused"
+    for p in (db, Path(str(db) + ".wal")):
+        p.unlink(missing_ok=True)
+    try:
+        from pipeline.demo_loader import build_demo
+        t = time.perf_counter()
+        summary = build_demo(db, scale=scale)
+        return str(db), f"built in {time.perf_counter() - t:.0f} s ({summary})"
+    except Exception as exc:                      # noqa: BLE001 - reported as a note
+        for p in (db, Path(str(db) + ".wal")):
+            p.unlink(missing_ok=True)
+        return None, f"skipped: demo build failed ({type(exc).__name__}: {exc})"[:200]
+
+
+def _ms(fn) -> float:
+    t = time.perf_counter()
+    fn()
+    return (time.perf_counter() - t) * 1000
+
+
+def _check(at: AppTest, what: str) -> None:
+    if at.exception:
+        raise RuntimeError(f"{what}: {[e.value for e in at.exception]}")
+
+
+def time_empty(reps: int, script: str = EMPTY_PAGE) -> tuple[float, float]:
+    st.cache_data.clear()
+    at = AppTest.from_string(script, default_timeout=120)
+    cold = _ms(at.run)
+    warm = statistics.median(_ms(at.run) for _ in range(reps))
+    return cold, warm
+
+
+def time_page(db: str, page: str, reps: int) -> tuple[float, float]:
+    os.environ["PDCA_DB"] = db
+    st.cache_data.clear()
+    at = AppTest.from_file(APP, default_timeout=300)
+    if page == PAGES[0]:
+        cold = _ms(at.run)
+    else:
+        at.run()                                   # lands on the default page
+        st.cache_data.clear()
+        at.switch_page(page)
+        cold = _ms(at.run)
+    _check(at, page)
+    warm = statistics.median(_ms(at.run) for _ in range(reps))
+    _check(at, page)
+    return cold, warm
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--reps", type=int, default=7)
+    ap.add_argument("--rebuild", action="store_true")
+    ap.add_argument("--no-scale", action="store_true", help="skip the ×10 warehouse")
+    args = ap.parse_args(argv)
+
+    # warm up imports (altair, duckdb, pandas) so the first page is not charged for them
+    time_empty(1)
+    base_cold, base_warm = time_empty(args.reps)
+    print(f"baseline (empty page): cold {base_cold:.0f} ms, warm {base_warm:.1f} ms")
+    try:
+        shell_cold, shell_warm = time_empty(args.reps, SHELL_PAGE)
+        print(f"baseline (app shell + empty page): cold {shell_cold:.0f} ms, warm {shell_warm:.1f} ms")
+    except Exception as exc:                  # noqa: BLE001
+        shell_warm = None
+        print(f"baseline (app shell + empty page): unavailable ({exc})")
+
+    rows, notes, failures = [], [], []
+    for scale in (1, 10):
+        label = "demo" if scale == 1 else "demo×10"
+        if scale == 10 and args.no_scale:
+            notes.append(f"{label}: skipped (--no-scale)")
+            continue
+        db, note = build(scale, args.rebuild)
+        notes.append(f"{label}: {note}")
+        if db is None:
+            continue
+        time_page(db, PAGES[0], 1)                 # first AppTest of app.py in the process
+        for page in PAGES:
+            cold, warm = time_page(db, page, args.reps)
+            rows.append((label, Path(page).stem, cold, warm, warm / base_warm))
+            if scale == 1 and (warm > GOAL_MS or warm / base_warm > GOAL_RATIO):
+                failures.append(f"{label} {page}: warm {warm:.0f} ms ({warm / base_warm:.1f}×)")
+
+    print()
+    print(f"{'warehouse':<9} {'page':<18} {'cold ms':>9} {'warm ms':>9} {'warm/empty':>11} "
+          f"{'warm/shell':>11} {'cold/empty':>11}")
+    for label, page, cold, warm, ratio in rows:
+        shell = f"{warm / shell_warm:>10.1f}×" if shell_warm else f"{'—':>11}"
+        print(f"{label:<9} {page:<18} {cold:>9.0f} {warm:>9.1f} {ratio:>10.1f}× {shell} "
+              f"{cold / base_cold:>10.1f}×")
+    print()
+    for n in notes:
+        print("note:", n)
+    print(f"goal (demo): warm ≤ {GOAL_RATIO:.0f}× empty page and < {GOAL_MS:.0f} ms — "
+          + ("met" if not failures else "MISSED: " + "; ".join(failures)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
