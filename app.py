@@ -5,22 +5,22 @@ import streamlit as st
 
 from pipeline import ui, ui_auth
 
-st.set_page_config(page_title=ui.APP_TITLE, page_icon="🌱", layout="wide")
+st.set_page_config(page_title=ui.APP_TITLE, page_icon=":material/eco:", layout="wide")
 
 PAGES = {
     ui.SECTION_DASHBOARD: [
-        st.Page("pages/overview.py", title="概要", icon="📊", default=True, url_path="overview"),
-        st.Page("pages/attainment.py", title="目標達成状況", icon="🎯", url_path="attainment"),
-        st.Page("pages/stakeholders.py", title="連携主体", icon="🤝", url_path="stakeholders"),
-        st.Page("pages/pdca.py", title="PDCA", icon="🔄", url_path="pdca"),
-        st.Page("pages/trends.py", title="経年推移", icon="📈", url_path="trends"),
-        st.Page("pages/submission_status.py", title="提出状況", icon="📋", url_path="submissions"),
+        st.Page("pages/overview.py", title="概要", icon=":material/dashboard:", default=True, url_path="overview"),
+        st.Page("pages/attainment.py", title="目標達成状況", icon=":material/flag:", url_path="attainment"),
+        st.Page("pages/stakeholders.py", title="連携主体", icon=":material/handshake:", url_path="stakeholders"),
+        st.Page("pages/pdca.py", title="PDCA", icon=":material/autorenew:", url_path="pdca"),
+        st.Page("pages/trends.py", title="経年推移", icon=":material/trending_up:", url_path="trends"),
+        st.Page("pages/submission_status.py", title="提出状況", icon=":material/checklist:", url_path="submissions"),
     ],
     ui.SECTION_WORK: [
-        st.Page("pages/upload.py", title="提出", icon="📤", url_path="upload"),
-        st.Page("pages/history.py", title="提出履歴", icon="🗂️", url_path="history"),
-        st.Page("pages/report.py", title="年次報告書", icon="📄", url_path="report"),
-        st.Page("pages/council.py", title="審議会意見", icon="🏛️", url_path="council"),
+        st.Page("pages/upload.py", title="提出", icon=":material/upload_file:", url_path="upload"),
+        st.Page("pages/history.py", title="提出履歴", icon=":material/history:", url_path="history"),
+        st.Page("pages/report.py", title="年次報告書", icon=":material/description:", url_path="report"),
+        st.Page("pages/council.py", title="審議会意見", icon=":material/account_balance:", url_path="council"),
     ],
 }
 

@@ -8,6 +8,9 @@ from pipeline import contract as c
 from pipeline.texts import auth as atxt
 from pipeline.texts import history as txt
 from pipeline.warehouse import WarehouseBusy, connect
+from pipeline.shell import ensure_app_shell
+
+ensure_app_shell()
 
 st.title(txt.TITLE)
 user = ui_auth.require_roles(*auth.ROLES)

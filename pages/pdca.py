@@ -3,6 +3,9 @@ import streamlit as st
 
 from pipeline import charts, queries, ui
 from pipeline.texts import dashboard as txt
+from pipeline.shell import ensure_app_shell
+
+ensure_app_shell()
 
 st.title(txt.PDCA_TITLE)
 st.caption(txt.PDCA_CAPTION)

@@ -3,6 +3,9 @@ import streamlit as st
 
 from pipeline import queries, report, ui
 from pipeline.texts import report as txt
+from pipeline.shell import ensure_app_shell
+
+ensure_app_shell()
 
 st.title(txt.PAGE_TITLE)
 st.caption(txt.PAGE_INTRO)

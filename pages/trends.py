@@ -3,6 +3,9 @@ import streamlit as st
 
 from pipeline import charts, contract, queries, ui
 from pipeline.texts import dashboard as txt
+from pipeline.shell import ensure_app_shell
+
+ensure_app_shell()
 
 st.title(txt.TRENDS_TITLE)
 st.caption(txt.TRENDS_CAPTION)

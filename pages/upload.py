@@ -5,6 +5,9 @@ from pipeline import auth, diff, ui_auth, uploads
 from pipeline import contract as c
 from pipeline.texts import upload as txt
 from pipeline.warehouse import WarehouseError
+from pipeline.shell import ensure_app_shell
+
+ensure_app_shell()
 
 st.title(txt.TITLE)
 user = ui_auth.require_roles(*auth.UPLOAD_ROLES)
