@@ -28,7 +28,7 @@ from tests.test_backup import build_warehouse, indicator, partner, workbooks
 
 ROOT = Path(__file__).resolve().parent.parent
 FORK_TRIALS = 50
-CLI_TRIALS = 4
+CLI_TRIALS = 3
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork (POSIX)")
 
