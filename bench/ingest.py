@@ -35,12 +35,14 @@ GOAL_VS_CALAMINE = 3.0
 GOAL_VALIDATE_200_S = 0.3
 
 
-def best(fn, repeat: int) -> float:
+def best(fn, repeat: int) -> tuple[float, float]:
+    """(wall, cpu) seconds of the fastest of `repeat` runs.  CPU time is the
+    steadier figure on a busy machine; wall time is what a user waits."""
     times = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         fn()
-        times.append(time.perf_counter() - start)
+        times.append((time.perf_counter() - start, time.process_time() - cpu))
     return min(times)
 
 
@@ -61,9 +63,9 @@ def full_ingest(master: Path, paths, workdir: Path, run: list[int]):
     db = workdir / f"bench-{run[0]}.duckdb"
     result, _, _ = ingest.load_master_file(master, db)
     assert result.accepted, result.errors[:3]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     reports = ingest.ingest_paths(paths, db)
-    elapsed = time.perf_counter() - start
+    elapsed = (time.perf_counter() - start, time.process_time() - cpu)
     rejected = [r for r in reports if not r.accepted]
     assert not rejected, [(r.file, r.errors[:2]) for r in rejected[:3]]
     return elapsed
@@ -119,17 +121,19 @@ def main(argv=None) -> int:
         print("bulk ingest vs reading the same workbooks (best of "
               f"{args.repeat}; ratios: goal pandas/ingest ≥ {GOAL_VS_PANDAS:g}, "
               f"ingest/calamine ≤ {GOAL_VS_CALAMINE:g})")
-        print(f"{'scale':>5} {'files':>6} {'MB':>6} {'rows':>7} {'ingest s':>9} {'pandas s':>9} "
-              f"{'calamine s':>10} {'pandas/ingest':>14} {'ingest/calamine':>16}")
+        print(f"{'scale':>5} {'files':>6} {'MB':>6} {'rows':>7} {'clock':>6} {'ingest s':>9} "
+              f"{'pandas s':>9} {'calamine s':>10} {'pandas/ingest':>14} {'ingest/calamine':>16}")
         for r in results:
-            vs_pd = r["pandas"] / r["ingest"]
-            vs_cal = r["ingest"] / r["calamine"]
-            mark_pd = "ok" if vs_pd >= GOAL_VS_PANDAS else "MISS"
-            mark_cal = "ok" if vs_cal <= GOAL_VS_CALAMINE else "MISS"
-            ok &= mark_pd == "ok" and mark_cal == "ok"
-            print(f"{r['scale']:>5} {r['files']:>6} {r['mb']:>6.1f} {r['rows']:>7} {r['ingest']:>9.2f} "
-                  f"{r['pandas']:>9.2f} {r['calamine']:>10.2f} {vs_pd:>10.1f}× {mark_pd:<3}"
-                  f"{vs_cal:>12.1f}× {mark_cal}")
+            for k, clock in enumerate(("wall", "cpu")):
+                vs_pd = r["pandas"][k] / r["ingest"][k]
+                vs_cal = r["ingest"][k] / r["calamine"][k]
+                mark_pd = "ok" if vs_pd >= GOAL_VS_PANDAS else "MISS"
+                mark_cal = "ok" if vs_cal <= GOAL_VS_CALAMINE else "MISS"
+                if clock == "wall":
+                    ok &= mark_pd == "ok" and mark_cal == "ok"
+                print(f"{r['scale']:>5} {r['files']:>6} {r['mb']:>6.1f} {r['rows']:>7} {clock:>6} "
+                      f"{r['ingest'][k]:>9.2f} {r['pandas'][k]:>9.2f} {r['calamine'][k]:>10.2f} "
+                      f"{vs_pd:>10.1f}× {mark_pd:<3}{vs_cal:>12.1f}× {mark_cal}")
         big = results[-1]
         seconds, rows, name = bench_validate_200(big["paths"], big["db"], args.repeat)
         mark = "ok" if seconds < GOAL_VALIDATE_200_S else "MISS"
