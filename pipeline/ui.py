@@ -12,6 +12,8 @@
 from __future__ import annotations
 
 import functools
+import threading
+import weakref
 from dataclasses import dataclass
 from datetime import date
 
@@ -63,15 +65,42 @@ def _cached(name: str, db_path: str, token: tuple, args: tuple, kwargs: tuple):
         return fn(con, *args, **dict(kwargs))
 
 
+# Where each object handed out by `q` came from (query name, db, version, arguments), by
+# identity and only while the object lives: `lazy` charts built from query results are
+# cached by these small keys instead of hashing the frames' contents on every rerun.
+_origins: dict[int, tuple[weakref.ref, tuple]] = {}
+_origins_lock = threading.Lock()
+
+
+def _remember(obj, key: tuple):
+    try:
+        ref = weakref.ref(obj, lambda _r, i=id(obj): _origins.pop(i, None))
+    except TypeError:                       # ints, strings, lists, None: hashed cheaply
+        return obj
+    with _origins_lock:
+        _origins[id(obj)] = (ref, key)
+    return obj
+
+
+def origin(obj) -> tuple | None:
+    """The query key of an object returned by `q` in this process (None for anything else)."""
+    entry = _origins.get(id(obj))
+    if entry is not None and entry[0]() is obj:
+        return entry[1]
+    return None
+
+
 def q(fn, *args, **kwargs):
     """Run a named query of pipeline.queries, cached until the warehouse changes."""
     path = db()
+    token = warehouse.version_token(path)
+    kw = tuple(sorted(kwargs.items()))
     try:
-        return _cached(fn.__name__, path, warehouse.version_token(path), args,
-                       tuple(sorted(kwargs.items())))
+        result = _cached(fn.__name__, path, token, args, kw)
     except warehouse.WarehouseError as exc:
         st.error(str(exc))
         st.stop()
+    return _remember(result, ("q", fn.__name__, path, token, args, kw))
 
 
 @st.cache_data(show_spinner=False, max_entries=500)
@@ -247,6 +276,11 @@ def csv_bytes(data: pd.DataFrame) -> bytes:
     return data.to_csv(index=False).encode("utf-8-sig")
 
 
+def _labelled_csv(data: pd.DataFrame) -> bytes:
+    """CSV of the frame under its Japanese headers (built only when downloaded)."""
+    return csv_bytes(labelled(data))
+
+
 @dataclass(frozen=True)
 class LazyChart:
     """A chart to build with `pipeline.charts.<builder>(*args, **kwargs)`, cached as a spec."""
@@ -259,32 +293,84 @@ class LazyChart:
         return getattr(charts, self.builder)(*self.args, **dict(self.kwargs))
 
 
+_SIMPLE = (str, int, float, bool, type(None))
+
+
+def _arg_key(value):
+    """A small hashable stand-in for a chart input: plain values as themselves, query
+    results by their query key; None when the value has neither (hash its contents)."""
+    if isinstance(value, _SIMPLE) or isinstance(value, queries.Filters):
+        return ("v", value)
+    if isinstance(value, tuple):
+        parts = tuple(_arg_key(v) for v in value)
+        return None if any(p is None for p in parts) else ("t", parts)
+    key = origin(value)
+    return None if key is None else key
+
+
 def lazy(builder, *args, key: tuple | None = None, **kwargs) -> LazyChart:
     """Defer building an Altair chart: the Vega-Lite spec is cached by its inputs, so a
     warm rerun neither builds nor validates the chart again.
 
-    `key` (for big frames): cache by this key and the warehouse version instead of
-    hashing the frames; it must identify the inputs (e.g. the query and its filters).
+    Inputs that came from `q` (query results) are keyed by their query and the warehouse
+    version, not by hashing their contents; other frames are hashed.  `key` (optional):
+    cache by this key and the warehouse version instead; it must identify the inputs.
     """
-    return LazyChart(builder.__name__, args, tuple(sorted(kwargs.items())), key)
+    kw = tuple(sorted(kwargs.items()))
+    return LazyChart(builder.__name__, args, kw, key)
+
+
+def _auto_key(chart: LazyChart) -> tuple | None:
+    parts = _arg_key(chart.args + tuple(v for _, v in chart.kwargs))
+    if parts is None:
+        return None
+    return (chart.builder, parts, tuple(k for k, _ in chart.kwargs))
+
+
+def _with_arrow_datasets(spec: dict) -> dict:
+    """Serialise the spec's named datasets to Arrow IPC once, at caching time, exactly as
+    st.vega_lite_chart would on every call (it passes bytes through unchanged)."""
+    try:
+        from streamlit import dataframe_util
+        datasets = spec.get("datasets")
+        if isinstance(datasets, dict):
+            spec["datasets"] = {name: values if isinstance(values, bytes)
+                                else dataframe_util.convert_anything_to_arrow_bytes(values)
+                                for name, values in datasets.items()}
+    except Exception:           # leave the values for Streamlit to convert
+        pass
+    return spec
+
+
+def _build_spec(chart: LazyChart, present: bool) -> dict:
+    return _with_arrow_datasets(charts.configure(chart.build(), present).to_dict())
 
 
 @st.cache_data(show_spinner=False, max_entries=500)
 def _spec(chart: LazyChart, present: bool) -> dict:
-    return charts.configure(chart.build(), present).to_dict()
+    return _build_spec(chart, present)
+
+
+@st.cache_data(show_spinner=False, max_entries=500)
+def _spec_by_origin(key: tuple, present: bool, _chart: LazyChart) -> dict:
+    return _build_spec(_chart, present)
 
 
 @st.cache_data(show_spinner=False, max_entries=200)
 def _spec_keyed(builder: str, key: tuple, db_path: str, token: tuple, present: bool,
                 _chart: LazyChart) -> dict:
-    return charts.configure(_chart.build(), present).to_dict()
+    return _build_spec(_chart, present)
 
 
 def _spec_of(chart: LazyChart, present: bool) -> dict:
-    if chart.key is None:
-        return _spec(chart, present)
-    path = db()
-    return _spec_keyed(chart.builder, chart.key, path, warehouse.version_token(path), present, chart)
+    if chart.key is not None:
+        path = db()
+        return _spec_keyed(chart.builder, chart.key, path, warehouse.version_token(path),
+                           present, chart)
+    key = _auto_key(chart)
+    if key is not None:
+        return _spec_by_origin(key, present, chart)
+    return _spec(chart, present)
 
 
 def _png(chart, present: bool) -> bytes:
@@ -313,15 +399,14 @@ def chart_block(chart, data: pd.DataFrame | None, title: str, filename: str) -> 
     box = st.expander(txt.DATA_EXPANDER, key=f"exp_{filename}", on_change="rerun")
     with box:
         left, right = st.columns(2)
-        table = labelled(data)
-        left.download_button(txt.CSV_BUTTON, data=functools.partial(csv_bytes, table),
+        left.download_button(txt.CSV_BUTTON, data=functools.partial(_labelled_csv, data),
                              file_name=f"{filename}.csv", mime="text/csv", on_click="ignore",
                              key=f"csv_{filename}", icon=":material/download:")
         right.download_button(txt.PNG_BUTTON, data=functools.partial(_png, chart, present),
                               file_name=f"{filename}.png", mime="image/png", on_click="ignore",
                               key=f"png_{filename}", icon=":material/image:")
         if box.open:
-            st.dataframe(table, hide_index=True)
+            st.dataframe(labelled(data), hide_index=True)
 
 
 def table(data: pd.DataFrame, filename: str, **kwargs) -> None:
