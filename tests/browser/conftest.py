@@ -169,15 +169,14 @@ def flow_server(demo_db, tmp_path_factory):
 
 
 def warm_up(browser, base: str) -> None:
-    """Open "/" once so app.py's st.navigation runs before any deep link.
+    """Open "/" once so app.py's st.navigation has run before any deep link.
 
     Streamlit keeps a process-wide flag (PagesManager.uses_pages_directory)
-    that starts True because a pages/ folder sits next to app.py: until some
-    session has run app.py, a first visit to e.g. /upload runs pages/upload.py
-    directly in the old multipage mode, bypassing app.py (no sidebar shell, no
-    sign-in).  test_pages.py::test_deep_link_on_fresh_server covers that case
-    on its own server; the shared servers are warmed up so the other tests see
-    the app as users normally do.
+    that starts True because a pages/ folder sits next to app.py; until some
+    session has run app.py, a first visit to e.g. /upload starts in the old
+    multipage mode (pipeline.shell.ensure_app_shell leaves it with a rerun).
+    test_pages.py::test_deep_link_on_fresh_server covers that case on its own
+    server; warming up keeps a regression there from failing every other test.
     """
     from tests.browser.helpers import goto
 

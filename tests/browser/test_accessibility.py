@@ -46,7 +46,6 @@ def axe() -> Axe:
 
 @pytest.mark.parametrize("app_page", PAGES, ids=lambda p: p.path)
 def test_no_serious_violations(page, app_url, axe, app_page):
-    app_page.skip_if_unbuilt()
     goto(page, app_url, app_page.url)
     results = axe.run(page, options={"resultTypes": ["violations"]})
     found = []
@@ -63,7 +62,6 @@ def test_no_serious_violations(page, app_url, axe, app_page):
 @pytest.mark.parametrize("app_page", DASHBOARD, ids=lambda p: p.path)
 def test_every_chart_has_its_data_as_text(page, app_url, app_page):
     """Under each chart an expander holds the chart's data as a table."""
-    app_page.skip_if_unbuilt()
     goto(page, app_url, app_page.url)
     charts = page.locator(CHART).count()
     assert charts >= 1

@@ -20,7 +20,7 @@ from pipeline.texts import auth as atxt
 from pipeline.texts import dashboard as dtxt
 from pipeline.texts import history as htxt
 from pipeline.texts import upload as utxt
-from tests.browser.helpers import MAIN, SIDEBAR, goto, metrics, problems, rerun, select_option, selected
+from tests.browser.helpers import MAIN, SIDEBAR, goto, metrics, problems, rerun, selected
 from tests.test_template import fill_template_example, header_map
 
 pytestmark = pytest.mark.browser
@@ -120,6 +120,7 @@ def test_hq_restores_an_earlier_version(flow_page, flow_url):
     superseded = htxt.STATUS_LABELS[c.SUBMISSION_SUPERSEDED]
     combo = main.get_by_role("combobox", name=htxt.VERSION_SELECT, exact=True)
     combo.click()
+    combo.fill(superseded)        # the list is virtualised: type to narrow it to earlier versions
     options = page.get_by_role("option").filter(has_text=superseded)
     options.first.wait_for()
     label = options.first.inner_text().strip()

@@ -35,7 +35,6 @@ _OVERFLOW = """() => {
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("app_page", PAGES, ids=lambda p: p.path)
 def test_screenshot(new_page, app_url, artifacts, app_page, size):
-    app_page.skip_if_unbuilt()
     width, height = size
     page = goto(new_page(width, height), app_url, app_page.url)
     out = artifacts / "screenshots"
