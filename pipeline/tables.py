@@ -7,7 +7,8 @@ validators, not here.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import math
+from dataclasses import dataclass
 
 from openpyxl.utils import get_column_letter
 
@@ -23,17 +24,50 @@ def cell_ref(row: int, col: int) -> str:
     return f"{get_column_letter(col + 1)}{row + 1}"
 
 
-@dataclass
 class ParsedRow:
-    row: int                                  # 1-based row number in the sheet
-    values: dict = field(default_factory=dict)  # field -> parsed value
-    cells: dict = field(default_factory=dict)   # field -> A1 reference
-    raw: dict = field(default_factory=dict)     # field -> raw cell value
-    percent: set = field(default_factory=set)   # fields whose cell has a % format
-    ok: bool = True
+    """One data row: parsed values by field, located by (row, column).
+
+    `cells` (field -> A1 reference) and `raw` (field -> cell value as read)
+    are computed on demand from the sheet row: most rows never need them.
+    """
+    __slots__ = ("row", "values", "percent", "ok", "_source", "_columns")
+
+    def __init__(self, row: int, values: dict | None = None, *, source: list | None = None,
+                 columns: dict | None = None):
+        self.row = row                         # 1-based row number in the sheet
+        self.values = {} if values is None else values   # field -> parsed value
+        self.percent: set | frozenset = _NO_FIELDS       # fields whose cell has a % format
+        self.ok = True
+        self._source = source if source is not None else []
+        self._columns = columns if columns is not None else {}  # field -> (col, letters)
+
+    def has(self, field_name: str) -> bool:
+        """Whether the field's column is present in the sheet."""
+        return field_name in self._columns
 
     def cell(self, field_name: str) -> str:
-        return self.cells[field_name]
+        """A1 reference of the field's cell in this row (KeyError if absent)."""
+        return f"{self._columns[field_name][1]}{self.row}"
+
+    def ref(self, field_name: str, default: str | None = None) -> str | None:
+        """A1 reference of the field's cell, or `default` when the column is absent."""
+        column = self._columns.get(field_name)
+        return default if column is None else f"{column[1]}{self.row}"
+
+    @property
+    def cells(self) -> dict[str, str]:
+        return {f: f"{letters}{self.row}" for f, (_, letters) in self._columns.items()}
+
+    @property
+    def raw(self) -> dict:
+        source, n = self._source, len(self._source)
+        return {f: (source[c] if c < n else "") for f, (c, _) in self._columns.items()}
+
+    def __repr__(self) -> str:
+        return f"ParsedRow(row={self.row}, values={self.values!r}, ok={self.ok})"
+
+
+_NO_FIELDS: frozenset = frozenset()
 
 
 @dataclass
@@ -62,6 +96,119 @@ def find_header(grid: SheetGrid, key: str) -> int | None:
     return None
 
 
+class _Invalid(Exception):
+    """A cell value that parsed but breaks its column's rule; carries the message."""
+
+
+def _column_parser(column: Column):
+    """A function parsing one non-blank cell of `column`.
+
+    It returns the parsed value (None for "nothing to store") and raises
+    ValueError for unreadable input or _Invalid(message) for a rule break.
+    The fast paths give exactly what the generic normalise functions give.
+    """
+    kind = column.kind
+    header = column.header
+    if kind == "code":
+        code_of_text = normalise._code_of_text
+        normalise_code = normalise.normalise_code
+
+        def parse(value):
+            if value.__class__ is str and len(value) <= normalise._CACHED_TEXT_CHARS:
+                return code_of_text(value)
+            return normalise_code(value)
+    elif kind == "text":
+        clean_text = normalise.clean_text
+        limit = contract.MAX_CELL_CHARS
+
+        def parse(value):
+            text = clean_text(value)
+            if text is not None and len(text) > limit:
+                raise _Invalid(txt.too_long(header, len(text), limit))
+            return text
+    elif kind == "year":
+        parse = normalise.parse_year
+    elif kind in ("number", "amount", "int", "measured"):
+        parse_number = normalise.parse_number
+        isfinite = math.isfinite
+        negative_ok = kind != "amount"
+
+        def number_of(value):
+            cls = value.__class__
+            if cls is float:
+                if isfinite(value):
+                    return value
+            elif cls is int:
+                return float(value)
+            return parse_number(value)
+
+        if kind == "int":
+            def parse(value):
+                number = number_of(value)
+                if number is None:
+                    return None
+                if number < 0 or number != int(number):
+                    raise _Invalid(txt.not_whole(header, _display(value)))
+                return int(number)
+        elif kind == "measured":
+            is_not_reported = normalise.is_not_reported
+
+            def parse(value):
+                if value.__class__ is not float and is_not_reported(value):
+                    return None
+                return number_of(value)
+        else:
+            def parse(value):
+                number = number_of(value)
+                if not negative_ok and number is not None and number < 0:
+                    raise _Invalid(txt.negative(header, _display(value)))
+                return number
+    elif kind == "choice":
+        choices = column.choices
+        index = normalise._choice_index(tuple(choices))
+        key_of_text = normalise._choice_key_of_text
+        normalise_choice = normalise.normalise_choice
+
+        def parse(value):
+            if value.__class__ is str and len(value) <= normalise._CACHED_TEXT_CHARS:
+                found = index.get(key_of_text(value))
+                if found is not None:
+                    return found
+            return normalise_choice(value, choices)
+    elif kind == "mark":
+        marks = {normalise.nfkc(m) for m in column.choices} | {"○", "〇", "◯", "O"}
+
+        def parse(value):
+            if normalise.nfkc(value) in marks:
+                return True
+            raise _Invalid(txt.bad_mark(header, _display(value), column.choices[0]))
+    else:  # pragma: no cover - contract defines the kinds
+        raise AssertionError(kind)
+    return parse
+
+
+def _bad_value(column: Column, value) -> str:
+    """The message for a cell whose parser raised ValueError."""
+    shown = _display(value)
+    kind = column.kind
+    if kind == "year":
+        return txt.bad_year(column.header, shown)
+    if kind == "choice":
+        return txt.bad_choice(column.header, shown, column.choices)
+    if kind == "int":
+        return txt.not_whole(column.header, shown)
+    return txt.bad_number(column.header, shown)
+
+
+def _all_blank(cells: list) -> bool:
+    for v in cells:
+        if v is None:
+            continue
+        if v.__class__ is not str or v.strip():
+            return False
+    return True
+
+
 def parse_table(grid: SheetGrid, table: TableSheet) -> ParsedTable:
     problems: list[Problem] = []
     header = find_header(grid, table.key)
@@ -88,87 +235,63 @@ def parse_table(grid: SheetGrid, table: TableSheet) -> ParsedTable:
     if problems:
         return ParsedTable(table.name, header + 1, [], problems)
 
+    present = [col for col in table.columns if col.field in positions]
+    columns = {col.field: (positions[col.field], get_column_letter(positions[col.field] + 1))
+               for col in present}
+    # (field, column index, parser, column, required) in contract order
+    plan = [(col.field, positions[col.field], _column_parser(col), col, col.required)
+            for col in present]
+    percent_cells = grid.percent_cells
+    sheet = table.name
     rows: list[ParsedRow] = []
-    present = [(col, positions[col.field]) for col in table.columns if col.field in positions]
-    for r in range(header + 1, len(grid.rows)):
-        cells = grid.rows[r]
-        if all(_is_blank(v) for v in cells):
+    required_problems: list[Problem] = []
+    grid_rows = grid.rows
+    for r in range(header + 1, len(grid_rows)):
+        cells = grid_rows[r]
+        if _all_blank(cells):
             continue
-        parsed = ParsedRow(r + 1)
-        for column, c in present:
-            value = cells[c] if c < len(cells) else ""
-            ref = cell_ref(r, c)
-            parsed.cells[column.field] = ref
-            parsed.raw[column.field] = value
-            if (r, c) in grid.percent_cells:
-                parsed.percent.add(column.field)
-            problem = _parse_cell(column, value, parsed)
-            if problem is not None:
-                problems.append(Problem(table.name, ref, problem, value=_display(value)))
-                parsed.ok = False
-        if all(v is None for v in parsed.values.values()):
-            continue  # a row blank in every contract column (notes beside the table)
-        rows.append(parsed)
-    # Required-ness is checked after blank-row skipping so partial rows get errors.
-    for parsed in rows:
-        for column, _ in present:
-            if column.required and parsed.values.get(column.field) is None \
-                    and _is_blank(parsed.raw.get(column.field)):
-                allowed = " / ".join(column.choices) if column.choices else ""
-                problems.append(Problem(table.name, parsed.cells[column.field],
-                                        txt.required(column.header, allowed)))
-                parsed.ok = False
-    return ParsedTable(table.name, header + 1, rows, problems)
-
-
-def _parse_cell(column: Column, value, parsed: ParsedRow) -> str | None:
-    """Store the parsed value; return an error message or None."""
-    name = column.field
-    parsed.values[name] = None
-    if _is_blank(value):
-        return None
-    kind = column.kind
-    try:
-        if kind == "code":
-            parsed.values[name] = normalise.normalise_code(value)
-        elif kind == "text":
-            text = normalise.clean_text(value)
-            if text is not None and len(text) > contract.MAX_CELL_CHARS:
-                return txt.too_long(column.header, len(text), contract.MAX_CELL_CHARS)
-            parsed.values[name] = text
-        elif kind == "year":
-            parsed.values[name] = normalise.parse_year(value)
-        elif kind in ("number", "amount"):
-            number = normalise.parse_number(value)
-            if kind == "amount" and number is not None and number < 0:
-                return txt.negative(column.header, _display(value))
-            parsed.values[name] = number
-        elif kind == "int":
-            number = normalise.parse_number(value)
-            if number is not None and (number < 0 or number != int(number)):
-                return txt.not_whole(column.header, _display(value))
-            parsed.values[name] = None if number is None else int(number)
-        elif kind == "measured":
-            if normalise.is_not_reported(value):
-                return None
-            parsed.values[name] = normalise.parse_number(value)
-        elif kind == "choice":
-            parsed.values[name] = normalise.normalise_choice(value, column.choices)
-        elif kind == "mark":
-            text = normalise.nfkc(value)
-            if text in (normalise.nfkc(m) for m in column.choices) or text in ("○", "〇", "◯", "O"):
-                parsed.values[name] = True
+        n = len(cells)
+        values = {}
+        any_value = False
+        ok = True
+        missing = None        # required fields left blank in this row
+        for field_name, c, parse, column, required in plan:
+            value = cells[c] if c < n else ""
+            if value is None or (value.__class__ is str and not value.strip()):
+                values[field_name] = None
+                if required:
+                    (missing := missing or []).append(column)
+                continue
+            try:
+                parsed = parse(value)
+            except ValueError:
+                message = _bad_value(column, value)
+            except _Invalid as exc:
+                message = exc.args[0]
             else:
-                return txt.bad_mark(column.header, _display(value), column.choices[0])
-        else:  # pragma: no cover - contract defines the kinds
-            raise AssertionError(kind)
-    except ValueError:
-        shown = _display(value)
-        if kind == "year":
-            return txt.bad_year(column.header, shown)
-        if kind == "choice":
-            return txt.bad_choice(column.header, shown, column.choices)
-        if kind == "int":
-            return txt.not_whole(column.header, shown)
-        return txt.bad_number(column.header, shown)
-    return None
+                values[field_name] = parsed
+                if parsed is not None:
+                    any_value = True
+                continue
+            values[field_name] = None
+            problems.append(Problem(sheet, cell_ref(r, c), message, value=_display(value)))
+            ok = False
+        if not any_value:
+            continue  # a row blank in every contract column (notes beside the table)
+        row = ParsedRow(r + 1, values, source=cells, columns=columns)
+        if percent_cells:
+            found = {f for f, c, _, _, _ in plan if (r, c) in percent_cells}
+            if found:
+                row.percent = found
+        # Required-ness is checked after blank-row skipping so partial rows get
+        # errors; those problems follow every cell problem of the table.
+        if missing:
+            for column in missing:
+                allowed = " / ".join(column.choices) if column.choices else ""
+                required_problems.append(Problem(sheet, row.cell(column.field),
+                                                 txt.required(column.header, allowed)))
+            ok = False
+        row.ok = ok
+        rows.append(row)
+    problems.extend(required_problems)
+    return ParsedTable(table.name, header + 1, rows, problems)
