@@ -5,6 +5,7 @@ warnings (name mismatch, unreported value, …) are shown but do not.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from . import contract as c
@@ -122,11 +123,27 @@ def validate_book(book: RawWorkbook, plan: MasterPlan, result: Submission) -> Su
     if year is not None and result.department_code in plan.departments \
             and c.SHEET_ACTIONS in book.sheets and not result.errors:
         reported = {a.action_code for a in result.actions}
-        for action in plan.active_actions(result.department_code, year):
+        for action in _active_actions(plan, result.department_code, year):
             if action.code not in reported:
                 problems.append(Problem(c.SHEET_ACTIONS, None,
                                         txt.action_not_reported(action.code, action.name), WARNING))
     return result
+
+
+_by_department: tuple = (None, 0, {})   # (plan, action count, department -> actions)
+
+
+def _active_actions(plan: MasterPlan, department_code: str, year: int) -> list:
+    """plan.active_actions, with the plan's actions grouped by department once
+    per plan (a batch validates hundreds of workbooks against one plan)."""
+    global _by_department
+    cached, count, groups = _by_department
+    if cached is not plan or count != len(plan.actions):
+        groups = {}
+        for action in plan.actions.values():
+            groups.setdefault(action.department_code, []).append(action)
+        _by_department = (plan, len(plan.actions), groups)
+    return [a for a in groups.get(department_code, ()) if a.active_in(year)]
 
 
 def _read_info(grid: SheetGrid, plan: MasterPlan, result: Submission) -> None:
@@ -183,9 +200,15 @@ def _unique(rows: list[ParsedRow], fields: tuple[str, ...], what, sheet, problem
     return kept
 
 
+@functools.lru_cache(maxsize=8192)
+def _name_key(name: str) -> str:
+    """NFKC of a name; names repeat across every workbook of a batch."""
+    return normalise.nfkc(name)
+
+
 def _name_warning(problems, sheet, row: ParsedRow, field_name, kind, code, master_name):
     given = row.values.get(field_name)
-    if given and normalise.nfkc(given) != normalise.nfkc(master_name):
+    if given and given != master_name and _name_key(given) != _name_key(master_name):
         problems.append(Problem(sheet, row.cell(field_name),
                                 txt.name_differs(kind, code, given, master_name), WARNING, given))
 
@@ -222,15 +245,15 @@ def _read_actions(grid: SheetGrid, plan: MasterPlan, result: Submission) -> None
         _name_warning(problems, sheet, row, "action_name", c.COL_ACTION_CODE, code, action.name)
         status = v.get("implementation_status")
         if status and status != c.NOT_IMPLEMENTED and not v.get("result_text") \
-                and "result_text" in row.cells:
+                and row.has("result_text"):
             problems.append(Problem(sheet, row.cell("result_text"), txt.result_required()))
-        elif status and status != c.NOT_IMPLEMENTED and "result_text" not in row.cells:
+        elif status and status != c.NOT_IMPLEMENTED and not row.has("result_text"):
             column_missing(c.COL_RESULT)
         direction = v.get("direction")
-        if direction in c.DIRECTIONS_NEEDING_REVISION and "revision_text" not in row.cells:
+        if direction in c.DIRECTIONS_NEEDING_REVISION and not row.has("revision_text"):
             column_missing(c.COL_REVISION)
         elif direction in c.DIRECTIONS_NEEDING_REVISION and not v.get("revision_text"):
-            problems.append(Problem(sheet, row.cells.get("revision_text"),
+            problems.append(Problem(sheet, row.ref("revision_text"),
                                     txt.revision_required(direction)))
         if not row.ok or not (status and v.get("self_evaluation") and direction):
             continue
@@ -264,7 +287,7 @@ def _read_indicators(grid: SheetGrid, plan: MasterPlan, result: Submission) -> N
                       indicator.name)
         actual_year = v.get("actual_year")
         if actual_year is not None and year is not None and actual_year > year:
-            problems.append(Problem(sheet, row.cells.get("actual_year"),
+            problems.append(Problem(sheet, row.ref("actual_year"),
                                     txt.future_actual_year(actual_year, year)))
             continue
         value = v.get("value")
@@ -273,13 +296,13 @@ def _read_indicators(grid: SheetGrid, plan: MasterPlan, result: Submission) -> N
             # only a number is stored as a fraction; text such as "12.5%" already is the percent
             value = round(value * 100, 10)   # a cell typed as 12.5% is stored as 0.125
         if value is None and row.ok:
-            problems.append(Problem(sheet, row.cells.get("value"),
+            problems.append(Problem(sheet, row.ref("value"),
                                     txt.value_not_reported(code, indicator.name), WARNING))
         if not row.ok or actual_year is None:
             continue
         result.indicator_values.append(IndicatorValue(
             code, v.get("indicator_name"), actual_year, value, v.get("note"), grid.name,
-            row.cells.get("value", row.cell("indicator_code"))))
+            row.ref("value") or row.cell("indicator_code")))
 
 
 def _read_partners(grid: SheetGrid, plan: MasterPlan, result: Submission) -> None:
