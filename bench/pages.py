@@ -3,8 +3,10 @@
 Each page's script is run through AppTest (app.py: navigation, shell and the page) cold
 (query and chart caches cleared, new session) and warm (a rerun of the same session,
 median of several) on the demo warehouse and on one ten times its size, against an
-empty Streamlit page as the baseline.  Goal: warm reruns within 5× of the empty page and
-under 300 ms on the demo warehouse.
+empty Streamlit page (a title only) as the baseline, and the app's shell around an empty
+page as a second one.  Goal: warm reruns within 5× of the empty page on both warehouses
+and under 300 ms on the demo.  Reruns are timed as a median and a minimum: on a busy
+machine the minimum is the steadier figure.
 
     .venv/bin/python bench/pages.py [--reps 7] [--rebuild] [--no-scale]
 
@@ -33,7 +35,8 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 APP = str(ROOT / "app.py")
 PAGES = ["pages/overview.py", "pages/attainment.py", "pages/stakeholders.py", "pages/pdca.py",
          "pages/trends.py", "pages/submission_status.py"]
-EMPTY_PAGE = "import streamlit as st\nst.write('')\n"
+# The baseline: a page with a title and nothing else (what "an empty Streamlit page" is).
+EMPTY_PAGE = "import streamlit as st\nst.title('empty')\n"
 # The same shell as app.py (navigation, sidebar, sign-in box) around an empty page.
 SHELL_PAGE = """
 import streamlit as st
@@ -80,29 +83,39 @@ def _check(at: AppTest, what: str) -> None:
         raise RuntimeError(f"{what}: {[e.value for e in at.exception]}")
 
 
-def time_empty(reps: int, script: str = EMPTY_PAGE) -> tuple[float, float]:
-    st.cache_data.clear()
+def _clear() -> None:
+    from pipeline import ui
+    ui.clear_caches()            # query results, chart specs and st.cache_data
+
+
+def _warm(at: AppTest, reps: int) -> tuple[float, float]:
+    """(median, min) of `reps` reruns of the same session."""
+    times = [_ms(at.run) for _ in range(reps)]
+    return statistics.median(times), min(times)
+
+
+def time_empty(reps: int, script: str = EMPTY_PAGE) -> tuple[float, float, float]:
+    _clear()
     at = AppTest.from_string(script, default_timeout=120)
     cold = _ms(at.run)
-    warm = statistics.median(_ms(at.run) for _ in range(reps))
-    return cold, warm
+    return (cold, *_warm(at, reps))
 
 
-def time_page(db: str, page: str, reps: int) -> tuple[float, float]:
+def time_page(db: str, page: str, reps: int) -> tuple[float, float, float]:
     os.environ["PDCA_DB"] = db
-    st.cache_data.clear()
+    _clear()
     at = AppTest.from_file(APP, default_timeout=300)
     if page == PAGES[0]:
         cold = _ms(at.run)
     else:
         at.run()                                   # lands on the default page
-        st.cache_data.clear()
+        _clear()
         at.switch_page(page)
         cold = _ms(at.run)
     _check(at, page)
-    warm = statistics.median(_ms(at.run) for _ in range(reps))
+    warm, best = _warm(at, reps)
     _check(at, page)
-    return cold, warm
+    return cold, warm, best
 
 
 def main(argv=None) -> int:
@@ -114,11 +127,13 @@ def main(argv=None) -> int:
 
     # warm up imports (altair, duckdb, pandas) so the first page is not charged for them
     time_empty(1)
-    base_cold, base_warm = time_empty(args.reps)
-    print(f"baseline (empty page): cold {base_cold:.0f} ms, warm {base_warm:.1f} ms")
+    base_cold, base_warm, base_min = time_empty(args.reps)
+    print(f"baseline (empty page: import streamlit, st.title): cold {base_cold:.0f} ms, "
+          f"warm {base_warm:.1f} ms (min {base_min:.1f})")
     try:
-        shell_cold, shell_warm = time_empty(args.reps, SHELL_PAGE)
-        print(f"baseline (app shell + empty page): cold {shell_cold:.0f} ms, warm {shell_warm:.1f} ms")
+        shell_cold, shell_warm, shell_min = time_empty(args.reps, SHELL_PAGE)
+        print(f"baseline (app shell + empty page): cold {shell_cold:.0f} ms, warm {shell_warm:.1f} ms "
+              f"(min {shell_min:.1f})")
     except Exception as exc:                  # noqa: BLE001
         shell_warm = None
         print(f"baseline (app shell + empty page): unavailable ({exc})")
@@ -135,22 +150,22 @@ def main(argv=None) -> int:
             continue
         time_page(db, PAGES[0], 1)                 # first AppTest of app.py in the process
         for page in PAGES:
-            cold, warm = time_page(db, page, args.reps)
-            rows.append((label, Path(page).stem, cold, warm, warm / base_warm))
-            if scale == 1 and (warm > GOAL_MS or warm / base_warm > GOAL_RATIO):
+            cold, warm, best = time_page(db, page, args.reps)
+            rows.append((label, Path(page).stem, cold, warm, best, warm / base_warm))
+            if (scale == 1 and warm > GOAL_MS) or warm / base_warm > GOAL_RATIO:
                 failures.append(f"{label} {page}: warm {warm:.0f} ms ({warm / base_warm:.1f}×)")
 
     print()
-    print(f"{'warehouse':<9} {'page':<18} {'cold ms':>9} {'warm ms':>9} {'warm/empty':>11} "
-          f"{'warm/shell':>11} {'cold/empty':>11}")
-    for label, page, cold, warm, ratio in rows:
+    print(f"{'warehouse':<9} {'page':<18} {'cold ms':>9} {'warm ms':>9} {'warm min':>9} "
+          f"{'warm/empty':>11} {'min/min':>8} {'warm/shell':>11} {'cold/empty':>11}")
+    for label, page, cold, warm, best, ratio in rows:
         shell = f"{warm / shell_warm:>10.1f}×" if shell_warm else f"{'—':>11}"
-        print(f"{label:<9} {page:<18} {cold:>9.0f} {warm:>9.1f} {ratio:>10.1f}× {shell} "
-              f"{cold / base_cold:>10.1f}×")
+        print(f"{label:<9} {page:<18} {cold:>9.0f} {warm:>9.1f} {best:>9.1f} {ratio:>10.1f}× "
+              f"{best / base_min:>7.1f}× {shell} {cold / base_cold:>10.1f}×")
     print()
     for n in notes:
         print("note:", n)
-    print(f"goal (demo): warm ≤ {GOAL_RATIO:.0f}× empty page and < {GOAL_MS:.0f} ms — "
+    print(f"goal: warm ≤ {GOAL_RATIO:.0f}× empty page (demo and ×10), < {GOAL_MS:.0f} ms on the demo — "
           + ("met" if not failures else "MISSED: " + "; ".join(failures)))
     return 0
 

@@ -37,9 +37,9 @@ else:
                    "actual_value", "expected_value", "attainment_pct", "expected_pct", "status"]]
     ui.chart_block(ui.lazy(charts.attainment_chart, table, title), shown, title, f"attainment_{fy}")
     st.subheader(txt.TABLE_TITLE)
-    ui.table(shown.drop(columns=["expected_pct"]), f"attainment_table_{fy}", column_config={
-        txt.COLUMNS["attainment_pct"]: st.column_config.ProgressColumn(
-            txt.COLUMNS["attainment_pct"], format="%.1f%%", min_value=0, max_value=100)})
+    ui.table(table, f"attainment_table_{fy}", columns=[c for c in shown.columns if c != "expected_pct"],
+             column_config={txt.COLUMNS["attainment_pct"]: st.column_config.ProgressColumn(
+                 txt.COLUMNS["attainment_pct"], format="%.1f%%", min_value=0, max_value=100)})
 
 st.header(txt.DETAIL_HEADER)
 options = ui.q(queries.indicator_options, f)

@@ -64,8 +64,9 @@ from pipeline import council as _council  # noqa: E402
 from pipeline.texts import council as _ctxt  # noqa: E402
 
 st.header(_ctxt.CYCLE_HEADING)
-st.dataframe(_council.cycle_display(ui.cached(_council.plan_cycle_table, tuple(ui.q(queries.fiscal_years)))),
+ui.dataframe(ui.derive(_council.cycle_display,
+                       ui.cached(_council.plan_cycle_table, tuple(ui.q(queries.fiscal_years)))),
              hide_index=True)
 st.subheader(_ctxt.OPEN_HEADING)
-st.dataframe(_council.opinions_display(ui.cached(_council.open_opinions)), hide_index=True)
+ui.dataframe(ui.derive(_council.opinions_display, ui.cached(_council.open_opinions)), hide_index=True)
 # --- end of the council block ---------------------------------------------------------

@@ -217,16 +217,23 @@ class Kpi:
     change: float | None
 
 
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
 def kpi(frame: pd.DataFrame, fy: int | None, column: str) -> Kpi:
     """The value of `column` in FY `fy` and its change from FY `fy − 1`."""
     if fy is None or frame.empty:
         return Kpi(None, None, None)
+    # plain lists: the frames are one row per FY, and boolean indexing costs far more
+    years, values = frame["fiscal_year"].tolist(), frame[column].tolist()
 
     def at(year):
-        row = frame[frame["fiscal_year"] == year]
-        if row.empty or pd.isna(row[column].iloc[0]):
+        try:
+            value = values[years.index(year)]
+        except ValueError:
             return None
-        return float(row[column].iloc[0])
+        return None if _missing(value) else float(value)
 
     value, previous = at(fy), at(fy - 1)
     change = value - previous if value is not None and previous is not None else None
@@ -767,15 +774,24 @@ def span_change(frame: pd.DataFrame, column: str) -> Span:
 
 def top_label(frame: pd.DataFrame, label: str, column: str) -> str | None:
     """The label of the largest positive `column` value (None when all are zero)."""
-    if frame.empty or not (frame[column] > 0).any():
+    if frame.empty:
         return None
-    return str(frame.sort_values(column, ascending=False, kind="stable")[label].iloc[0])
+    values = frame[column].tolist()
+    positive = [i for i, v in enumerate(values) if not _missing(v) and v > 0]
+    if not positive:
+        return None
+    best = max(positive, key=values.__getitem__)       # the first of equal largest values
+    return str(frame[label].iloc[best])
 
 
 def share_of(frame: pd.DataFrame, column: str, values: tuple, count: str = "count") -> float | None:
     """% of `count` whose `column` is in `values` (None when the total is zero)."""
-    total = float(frame[count].sum()) if not frame.empty else 0.0
-    part = float(frame[frame[column].isin(values)][count].sum()) if total else 0.0
+    if frame.empty:
+        return _pct(0.0, 0.0)
+    counts = [0.0 if _missing(n) else float(n) for n in frame[count].tolist()]
+    total = sum(counts)
+    wanted = set(values)
+    part = sum(n for key, n in zip(frame[column].tolist(), counts) if key in wanted) if total else 0.0
     return _pct(part, total)
 
 

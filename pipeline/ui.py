@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import threading
 import weakref
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 
@@ -58,11 +59,73 @@ def db() -> str:
     return str(warehouse.db_path())
 
 
-@st.cache_data(show_spinner=False, max_entries=2000)
-def _cached(name: str, db_path: str, token: tuple, args: tuple, kwargs: tuple):
-    fn = getattr(queries, name)
-    with warehouse.connect(db_path) as con:
-        return fn(con, *args, **dict(kwargs))
+class _Memo:
+    """A small process-wide LRU of results keyed by plain hashable tuples whose second and
+    third items are (db path, version token).  A hit is a dict lookup: no argument hashing
+    by Streamlit, no pickling.  When a write lands (a new token for a path), the entries of
+    older versions of that warehouse are dropped, so memory stays bounded by one version."""
+
+    def __init__(self, max_entries: int):
+        self.max_entries = max_entries
+        self._data: OrderedDict = OrderedDict()
+        self._tokens: dict[str, tuple] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple):
+        with self._lock:
+            value = self._data.get(key, _MISSING)
+            if value is not _MISSING:
+                self._data.move_to_end(key)
+            return value
+
+    def put(self, key: tuple, value) -> None:
+        path, token = key[1], key[2]
+        with self._lock:
+            if self._tokens.get(path, token) != token:
+                for old in [k for k in self._data if k[1] == path and k[2] != token]:
+                    del self._data[old]
+            self._tokens[path] = token
+            self._data[key] = value
+            while len(self._data) > self.max_entries:
+                self._data.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+            self._tokens.clear()
+
+
+_MISSING = object()
+_results = _Memo(2000)
+_specs = _Memo(500)
+
+
+def clear_caches() -> None:
+    """Forget every cached query result and chart spec (benchmarks, tests)."""
+    _results.clear()
+    _specs.clear()
+    st.cache_data.clear()
+
+
+def _fresh(value):
+    """The caller's own view of a cached result: frames are copied shallowly (pandas
+    copy-on-write keeps the cached one intact), lists and dicts copied."""
+    if isinstance(value, pd.DataFrame):
+        return value.copy(deep=False)
+    if isinstance(value, (list, dict)):
+        return type(value)(value)
+    return value
+
+
+def _memoised(key: tuple, compute):
+    try:
+        value = _results.get(key)
+    except TypeError:                       # an unhashable argument: no memo
+        return compute()
+    if value is _MISSING:
+        value = compute()
+        _results.put(key, value)
+    return _fresh(value)
 
 
 # Where each object handed out by `q` came from (query name, db, version, arguments), by
@@ -90,21 +153,30 @@ def origin(obj) -> tuple | None:
     return None
 
 
+def _run_query(name: str, db_path: str, args: tuple, kwargs: tuple):
+    fn = getattr(queries, name)
+    with warehouse.connect(db_path) as con:
+        return fn(con, *args, **dict(kwargs))
+
+
 def q(fn, *args, **kwargs):
-    """Run a named query of pipeline.queries, cached until the warehouse changes."""
+    """Run a named query of pipeline.queries, cached until the warehouse changes.
+
+    A warm rerun costs a stat of the warehouse file (its version token) and a dict
+    lookup; the database is not opened."""
     path = db()
     token = warehouse.version_token(path)
     kw = tuple(sorted(kwargs.items()))
+    key = ("q", path, token, fn.__name__, args, kw)
     try:
-        result = _cached(fn.__name__, path, token, args, kw)
+        result = _memoised(key, lambda: _run_query(fn.__name__, path, args, kw))
     except warehouse.WarehouseError as exc:
         st.error(str(exc))
         st.stop()
-    return _remember(result, ("q", fn.__name__, path, token, args, kw))
+    return _remember(result, key)
 
 
-@st.cache_data(show_spinner=False, max_entries=500)
-def _cached_path(module: str, name: str, db_path: str, token: tuple, args: tuple, kwargs: tuple):
+def _run_path(module: str, name: str, db_path: str, args: tuple, kwargs: tuple):
     import importlib
     fn = getattr(importlib.import_module(module), name)
     return fn(db_path, *args, **dict(kwargs))
@@ -114,12 +186,28 @@ def cached(fn, *args, **kwargs):
     """Call `fn(db_path, *args)` (any module-level pipeline function taking the warehouse
     path first), cached until the warehouse changes."""
     path = db()
+    token = warehouse.version_token(path)
+    kw = tuple(sorted(kwargs.items()))
+    key = ("path", path, token, fn.__module__, fn.__name__, args, kw)
     try:
-        return _cached_path(fn.__module__, fn.__name__, path, warehouse.version_token(path),
-                            args, tuple(sorted(kwargs.items())))
+        result = _memoised(key, lambda: _run_path(fn.__module__, fn.__name__, path, args, kw))
     except warehouse.WarehouseError as exc:
         st.error(str(exc))
         st.stop()
+    return _remember(result, key)
+
+
+def derive(fn, *args, **kwargs):
+    """`fn(*args)` for a pure, module-level pipeline function of query results (a display
+    frame, a summary), memoised by the results' query keys: a warm rerun skips the
+    pandas work.  Computed directly when an input did not come from `q`/`derive`."""
+    parts = _arg_key(args + tuple(v for _, v in sorted(kwargs.items())))
+    first = _first_origin(parts) if parts is not None else None
+    if first is None or "<" in fn.__qualname__:
+        return fn(*args, **kwargs)
+    key = ("derive", first[1], first[2], fn.__module__, fn.__qualname__, parts,
+           tuple(sorted(kwargs)))
+    return _remember(_memoised(key, lambda: fn(*args, **kwargs)), key)
 
 
 # --- Shell / presentation mode ---------------------------------------------------------
@@ -202,14 +290,16 @@ def year_options() -> list[int]:
     return years or [reporting_year()]
 
 
+def _filter_names(depts: pd.DataFrame, pols: pd.DataFrame) -> tuple[dict, dict]:
+    return (dict(zip(depts["department_code"].tolist(), depts["department_name"].tolist())),
+            dict(zip(pols["policy_code"].tolist(), pols["policy_name"].tolist())))
+
+
 def filters(*, year: bool = True) -> queries.Filters:
     """Render the sidebar filters and return the selection (kept in the URL)."""
     st.sidebar.subheader(txt.FILTERS_HEADER)
     years = year_options()
-    depts = q(queries.departments)
-    pols = q(queries.policies)
-    dept_names = dict(zip(depts["department_code"], depts["department_name"]))
-    pol_names = dict(zip(pols["policy_code"], pols["policy_name"]))
+    dept_names, pol_names = derive(_filter_names, q(queries.departments), q(queries.policies))
     fy = _choice(W_FY, "fy", years, txt.FY_LABEL, txt.fy) if year else None
     dept = _choice(W_DEPT, "dept", [""] + list(dept_names), txt.DEPARTMENT_LABEL,
                    lambda code: dept_names.get(code, txt.ALL) if code else txt.ALL)
@@ -321,10 +411,23 @@ def lazy(builder, *args, key: tuple | None = None, **kwargs) -> LazyChart:
 
 
 def _auto_key(chart: LazyChart) -> tuple | None:
+    """(builder, argument keys) when every input is plain or a query result with at least
+    one query result among them; None otherwise."""
     parts = _arg_key(chart.args + tuple(v for _, v in chart.kwargs))
-    if parts is None:
+    if parts is None or _first_origin(parts) is None:
         return None
     return (chart.builder, parts, tuple(k for k, _ in chart.kwargs))
+
+
+def _first_origin(parts) -> tuple | None:
+    if isinstance(parts, tuple) and parts and parts[0] in ("q", "path", "derive"):
+        return parts
+    if isinstance(parts, tuple):
+        for p in parts:
+            found = _first_origin(p)
+            if found is not None:
+                return found
+    return None
 
 
 def _with_arrow_datasets(spec: dict) -> dict:
@@ -351,25 +454,31 @@ def _spec(chart: LazyChart, present: bool) -> dict:
     return _build_spec(chart, present)
 
 
-@st.cache_data(show_spinner=False, max_entries=500)
-def _spec_by_origin(key: tuple, present: bool, _chart: LazyChart) -> dict:
-    return _build_spec(_chart, present)
-
-
-@st.cache_data(show_spinner=False, max_entries=200)
-def _spec_keyed(builder: str, key: tuple, db_path: str, token: tuple, present: bool,
-                _chart: LazyChart) -> dict:
-    return _build_spec(_chart, present)
+def _spec_memo(key: tuple, chart: LazyChart, present: bool) -> dict:
+    """Specs are shared, not copied: st.vega_lite_chart copies the top level before it
+    takes the datasets out, and its only nested edit (null legend titles) is idempotent."""
+    key = key + (present,)
+    try:
+        spec = _specs.get(key)
+    except TypeError:                       # an unhashable explicit key: hash the inputs
+        return _spec(chart, present)
+    if spec is _MISSING:
+        spec = _build_spec(chart, present)
+        _specs.put(key, spec)
+    return spec
 
 
 def _spec_of(chart: LazyChart, present: bool) -> dict:
     if chart.key is not None:
         path = db()
-        return _spec_keyed(chart.builder, chart.key, path, warehouse.version_token(path),
-                           present, chart)
-    key = _auto_key(chart)
-    if key is not None:
-        return _spec_by_origin(key, present, chart)
+        return _spec_memo(("spec", path, warehouse.version_token(path), chart.builder, chart.key),
+                          chart, present)
+    parts = _auto_key(chart)
+    if parts is not None:
+        # the query keys inside carry their own (path, token); the memo is keyed by the
+        # first one so a new warehouse version drops the old specs
+        first = _first_origin(parts)
+        return _spec_memo(("spec", first[1], first[2], parts), chart, present)
     return _spec(chart, present)
 
 
@@ -409,10 +518,53 @@ def chart_block(chart, data: pd.DataFrame | None, title: str, filename: str) -> 
             st.dataframe(labelled(data), hide_index=True)
 
 
-def table(data: pd.DataFrame, filename: str, **kwargs) -> None:
-    """A plain table with its CSV download (for lists rather than charts)."""
-    shown = labelled(data)
+def _table_view(data: pd.DataFrame, columns: tuple | None, rename: tuple | None) -> pd.DataFrame:
+    """The shown table: `columns` picked, `rename` applied, then the Japanese headers."""
+    if columns is not None:
+        data = data[list(columns)]
+    if rename:
+        data = data.rename(columns=dict(rename))
+    return labelled(data)
+
+
+def _arrow_view(data: pd.DataFrame, columns: tuple | None, rename: tuple | None):
+    """The shown table as the Arrow table st.dataframe would build from it (Streamlit's own
+    conversion), so a warm rerun serialises it without going through pandas again."""
+    from streamlit import dataframe_util
+    return dataframe_util.convert_pandas_df_to_arrow_table(_table_view(data, columns, rename))
+
+
+def _arrow(data: pd.DataFrame):
+    from streamlit import dataframe_util
+    return dataframe_util.convert_pandas_df_to_arrow_table(data)
+
+
+def dataframe(data: pd.DataFrame, **kwargs) -> None:
+    """st.dataframe of a query or `derive` result, converted to Arrow once per version."""
+    try:
+        shown = derive(_arrow, data)
+    except Exception:                   # whatever Arrow refuses, st.dataframe handles
+        shown = data
+    st.dataframe(shown, **kwargs)
+
+
+def _table_csv(data: pd.DataFrame, columns: tuple | None, rename: tuple | None) -> bytes:
+    return csv_bytes(_table_view(data, columns, rename))
+
+
+def table(data: pd.DataFrame, filename: str, *, columns=None, rename: dict | None = None,
+          **kwargs) -> None:
+    """A plain table with its CSV download (for lists rather than charts).
+
+    `columns` (which to show, in order) and `rename` (extra headers) are applied here, so a
+    table of a query result is converted once per warehouse version, not on every rerun."""
+    cols = tuple(columns) if columns is not None else None
+    ren = tuple(rename.items()) if rename else None
+    try:
+        shown = derive(_arrow_view, data, cols, ren)
+    except Exception:                   # whatever Arrow refuses, st.dataframe handles
+        shown = _table_view(data, cols, ren)
     st.dataframe(shown, hide_index=True, **kwargs)
-    st.download_button(txt.CSV_BUTTON, data=functools.partial(csv_bytes, shown),
+    st.download_button(txt.CSV_BUTTON, data=functools.partial(_table_csv, data, cols, ren),
                        file_name=f"{filename}.csv", mime="text/csv", on_click="ignore",
                        key=f"csv_{filename}", icon=":material/download:")
