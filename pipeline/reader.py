@@ -14,7 +14,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Callable, Iterable
 from xml.etree import ElementTree
 
 import python_calamine
@@ -34,12 +34,32 @@ _BUILTIN_PERCENT_FORMATS = {9, 10}
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
 
 
-@dataclass
 class SheetGrid:
-    """A sheet's values in absolute positions: rows[0][0] is cell A1."""
-    name: str
-    rows: list[list]
-    percent_cells: frozenset[tuple[int, int]] = frozenset()
+    """A sheet's values in absolute positions: rows[0][0] is cell A1.
+
+    `percent_cells` — (row, col) of cells with a percent number format — may
+    be given, or computed on first use by `percent_loader` (the style scan is
+    needed only when a percent indicator has a numeric value).
+    """
+    __slots__ = ("name", "rows", "_percent", "_percent_loader")
+
+    def __init__(self, name: str, rows: list[list],
+                 percent_cells: frozenset[tuple[int, int]] = frozenset(), *,
+                 percent_loader: Callable[[], frozenset[tuple[int, int]]] | None = None):
+        self.name = name
+        self.rows = rows
+        self._percent = None if percent_loader is not None else frozenset(percent_cells)
+        self._percent_loader = percent_loader
+
+    @property
+    def percent_cells(self) -> frozenset[tuple[int, int]]:
+        if self._percent is None:
+            self._percent = self._percent_loader()
+            self._percent_loader = None
+        return self._percent
+
+    def __repr__(self) -> str:
+        return f"SheetGrid(name={self.name!r}, rows={len(self.rows)})"
 
     def value(self, row: int, col: int):
         """Value at 0-based (row, col), '' outside the used range."""
@@ -90,10 +110,10 @@ def read_workbook(data: bytes, file_name: str, wanted: Iterable[str],
             raise
         except Exception as exc:
             raise RejectedFile(txt.SHEET_UNREADABLE, actual) from exc
-        percent = frozenset()
+        loader = None
         if key in percent_keys:
-            percent = _percent_cells(data, fmt, actual)
-        result.sheets[wanted_keys[key]] = SheetGrid(actual, rows, percent)
+            loader = functools.partial(_percent_cells, data, fmt, actual)
+        result.sheets[wanted_keys[key]] = SheetGrid(actual, rows, percent_loader=loader)
     return result
 
 

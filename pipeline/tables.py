@@ -7,6 +7,7 @@ validators, not here.
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -30,16 +31,27 @@ class ParsedRow:
     `cells` (field -> A1 reference) and `raw` (field -> cell value as read)
     are computed on demand from the sheet row: most rows never need them.
     """
-    __slots__ = ("row", "values", "percent", "ok", "_source", "_columns")
+    __slots__ = ("row", "values", "ok", "_source", "_columns", "_grid", "_percent")
 
     def __init__(self, row: int, values: dict | None = None, *, source: list | None = None,
-                 columns: dict | None = None):
+                 columns: dict | None = None, grid: SheetGrid | None = None):
         self.row = row                         # 1-based row number in the sheet
         self.values = {} if values is None else values   # field -> parsed value
-        self.percent: set | frozenset = _NO_FIELDS       # fields whose cell has a % format
         self.ok = True
         self._source = source if source is not None else []
         self._columns = columns if columns is not None else {}  # field -> (col, letters)
+        self._grid = grid
+        self._percent = None
+
+    @property
+    def percent(self) -> set | frozenset:
+        """Fields whose cell has a percent number format (looked up on first use)."""
+        if self._percent is None:
+            cells = self._grid.percent_cells if self._grid is not None else _NO_FIELDS
+            r = self.row - 1
+            self._percent = ({f for f, (c, _) in self._columns.items() if (r, c) in cells}
+                             if cells else _NO_FIELDS)
+        return self._percent
 
     def has(self, field_name: str) -> bool:
         """Whether the field's column is present in the sheet."""
@@ -100,6 +112,7 @@ class _Invalid(Exception):
     """A cell value that parsed but breaks its column's rule; carries the message."""
 
 
+@functools.lru_cache(maxsize=256)     # contract columns are few and immutable
 def _column_parser(column: Column):
     """A function parsing one non-blank cell of `column`.
 
@@ -120,9 +133,14 @@ def _column_parser(column: Column):
     elif kind == "text":
         clean_text = normalise.clean_text
         limit = contract.MAX_CELL_CHARS
+        edge = normalise._INVISIBLE
 
         def parse(value):
-            text = clean_text(value)
+            if value.__class__ is str and not (value[0].isspace() or value[-1].isspace()
+                                               or value[0] in edge or value[-1] in edge):
+                text = value      # nothing to strip: clean_text would return it as is
+            else:
+                text = clean_text(value)
             if text is not None and len(text) > limit:
                 raise _Invalid(txt.too_long(header, len(text), limit))
             return text
@@ -209,6 +227,11 @@ def _all_blank(cells: list) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=64)
+def _header_index(table: TableSheet) -> dict[str, Column]:
+    return {normalise.nfkc(c.header): c for c in table.columns}
+
+
 def parse_table(grid: SheetGrid, table: TableSheet) -> ParsedTable:
     problems: list[Problem] = []
     header = find_header(grid, table.key)
@@ -217,7 +240,7 @@ def parse_table(grid: SheetGrid, table: TableSheet) -> ParsedTable:
             table.name, table.key, contract.HEADER_SEARCH_ROWS)))
         return ParsedTable(table.name, None, [], problems)
     positions: dict[str, int] = {}
-    by_text = {normalise.nfkc(c.header): c for c in table.columns}
+    by_text = _header_index(table)
     for c, value in enumerate(grid.rows[header]):
         if not isinstance(value, str):
             continue
@@ -241,7 +264,6 @@ def parse_table(grid: SheetGrid, table: TableSheet) -> ParsedTable:
     # (field, column index, parser, column, required) in contract order
     plan = [(col.field, positions[col.field], _column_parser(col), col, col.required)
             for col in present]
-    percent_cells = grid.percent_cells
     sheet = table.name
     rows: list[ParsedRow] = []
     required_problems: list[Problem] = []
@@ -278,11 +300,7 @@ def parse_table(grid: SheetGrid, table: TableSheet) -> ParsedTable:
             ok = False
         if not any_value:
             continue  # a row blank in every contract column (notes beside the table)
-        row = ParsedRow(r + 1, values, source=cells, columns=columns)
-        if percent_cells:
-            found = {f for f, c, _, _, _ in plan if (r, c) in percent_cells}
-            if found:
-                row.percent = found
+        row = ParsedRow(r + 1, values, source=cells, columns=columns, grid=grid)
         # Required-ness is checked after blank-row skipping so partial rows get
         # errors; those problems follow every cell problem of the table.
         if missing:

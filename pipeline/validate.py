@@ -291,8 +291,9 @@ def _read_indicators(grid: SheetGrid, plan: MasterPlan, result: Submission) -> N
                                     txt.future_actual_year(actual_year, year)))
             continue
         value = v.get("value")
-        if value is not None and "value" in row.percent and indicator.unit.strip() in ("%", "％") \
-                and isinstance(row.raw.get("value"), (int, float)):
+        if value is not None and indicator.unit.strip() in ("%", "％") \
+                and isinstance(row.raw.get("value"), (int, float)) and "value" in row.percent:
+            # (the percent-format scan of the sheet runs only when it can matter)
             # only a number is stored as a fraction; text such as "12.5%" already is the percent
             value = round(value * 100, 10)   # a cell typed as 12.5% is stored as 0.125
         if value is None and row.ok:
