@@ -25,19 +25,19 @@ table = ui.q(queries.attainment_table, f, measure or None, tuple(statuses) or No
 if table.empty:
     ui.empty(txt.NO_MATCH)
 else:
-    good = int(table["status"].isin([contract.STATUS_ACHIEVED, contract.STATUS_ON_TRACK]).sum())
-    median = table["attainment_pct"].median()
+    summary = ui.derive(queries.attainment_summary, table)
     cols = st.columns(3)
-    cols[0].metric(txt.ATTAINMENT_METRIC_COUNT, ui.fmt_num(len(table)))
-    cols[1].metric(txt.status_metric("達成・順調"), ui.fmt_num(good))
-    cols[2].metric(txt.ATTAINMENT_METRIC_AVG, ui.fmt_num(median, 1, "%"))
-    title = txt.attainment_chart_title(fy, good, len(table))
-    shown = table[["indicator_code", "indicator_name", "policy_name", "measure_name",
-                   "department_name", "unit", "base_value", "target_year", "target_value",
-                   "actual_value", "expected_value", "attainment_pct", "expected_pct", "status"]]
-    ui.chart_block(ui.lazy(charts.attainment_chart, table, title), shown, title, f"attainment_{fy}")
+    cols[0].metric(txt.ATTAINMENT_METRIC_COUNT, ui.fmt_num(summary.indicators))
+    cols[1].metric(txt.status_metric("達成・順調"), ui.fmt_num(summary.good))
+    cols[2].metric(txt.ATTAINMENT_METRIC_AVG, ui.fmt_num(summary.median_pct, 1, "%"))
+    title = txt.attainment_chart_title(fy, summary.good, summary.indicators)
+    shown = ["indicator_code", "indicator_name", "policy_name", "measure_name",
+             "department_name", "unit", "base_value", "target_year", "target_value",
+             "actual_value", "expected_value", "attainment_pct", "expected_pct", "status"]
+    ui.chart_block(ui.lazy(charts.attainment_chart, table, title), table, title, f"attainment_{fy}",
+                   columns=shown)
     st.subheader(txt.TABLE_TITLE)
-    ui.table(table, f"attainment_table_{fy}", columns=[c for c in shown.columns if c != "expected_pct"],
+    ui.table(table, f"attainment_table_{fy}", columns=[c for c in shown if c != "expected_pct"],
              column_config={txt.COLUMNS["attainment_pct"]: st.column_config.ProgressColumn(
                  txt.COLUMNS["attainment_pct"], format="%.1f%%", min_value=0, max_value=100)})
 

@@ -314,6 +314,24 @@ def attainment_table(con, f: Filters, measure: str | None = None,
     return _df(con, sql, lead + params)
 
 
+@dataclass(frozen=True)
+class AttainmentSummary:
+    indicators: int
+    good: int                       # 達成 or 順調
+    median_pct: float | None        # median attainment of the indicators that have one
+
+
+def attainment_summary(table: pd.DataFrame) -> AttainmentSummary:
+    """Counts and median attainment of an `attainment_table` frame."""
+    good = sum(1 for s in table["status"].tolist() if s in (c.STATUS_ACHIEVED, c.STATUS_ON_TRACK))
+    values = sorted(float(v) for v in table["attainment_pct"].tolist() if not _missing(v))
+    if not values:
+        return AttainmentSummary(len(table), good, None)
+    mid = len(values) // 2
+    median = values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
+    return AttainmentSummary(len(table), good, median)
+
+
 @query
 def indicator_options(con, f: Filters) -> pd.DataFrame:
     where, params = _where(f.all_years())

@@ -366,11 +366,6 @@ def csv_bytes(data: pd.DataFrame) -> bytes:
     return data.to_csv(index=False).encode("utf-8-sig")
 
 
-def _labelled_csv(data: pd.DataFrame) -> bytes:
-    """CSV of the frame under its Japanese headers (built only when downloaded)."""
-    return csv_bytes(labelled(data))
-
-
 @dataclass(frozen=True)
 class LazyChart:
     """A chart to build with `pipeline.charts.<builder>(*args, **kwargs)`, cached as a spec."""
@@ -491,11 +486,13 @@ def _png(chart, present: bool) -> bytes:
         return b""
 
 
-def chart_block(chart, data: pd.DataFrame | None, title: str, filename: str) -> None:
+def chart_block(chart, data: pd.DataFrame | None, title: str, filename: str, *,
+                columns=None) -> None:
     """The chart (full width), then an expander with its data, CSV and PNG downloads.
 
     `chart` is an Altair chart or a `lazy(builder, ...)` (cached; use it on pages).
-    The data table is rendered only while the expander is open.
+    The data table is rendered only while the expander is open; `columns` picks which of
+    the data's columns it and the CSV show.
     """
     if data is None or len(data) == 0:
         st.info(txt.NO_DATA)
@@ -508,14 +505,15 @@ def chart_block(chart, data: pd.DataFrame | None, title: str, filename: str) -> 
     box = st.expander(txt.DATA_EXPANDER, key=f"exp_{filename}", on_change="rerun")
     with box:
         left, right = st.columns(2)
-        left.download_button(txt.CSV_BUTTON, data=functools.partial(_labelled_csv, data),
+        cols = tuple(columns) if columns is not None else None
+        left.download_button(txt.CSV_BUTTON, data=functools.partial(_table_csv, data, cols, None),
                              file_name=f"{filename}.csv", mime="text/csv", on_click="ignore",
                              key=f"csv_{filename}", icon=":material/download:")
         right.download_button(txt.PNG_BUTTON, data=functools.partial(_png, chart, present),
                               file_name=f"{filename}.png", mime="image/png", on_click="ignore",
                               key=f"png_{filename}", icon=":material/image:")
         if box.open:
-            st.dataframe(labelled(data), hide_index=True)
+            st.dataframe(_table_view(data, cols, None), hide_index=True)
 
 
 def _table_view(data: pd.DataFrame, columns: tuple | None, rename: tuple | None) -> pd.DataFrame:

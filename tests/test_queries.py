@@ -200,6 +200,14 @@ def test_attainment_table(con):
     assert df.loc["I02", "measure_name"] == "公共交通の利用促進"
 
 
+def test_attainment_summary():
+    table = pd.DataFrame({"status": ["達成", "順調", "遅れ", "未報告"],
+                          "attainment_pct": [100.0, 60.0, 20.0, None]})
+    assert q.attainment_summary(table) == q.AttainmentSummary(4, 2, 60.0)   # median of 20, 60, 100
+    assert q.attainment_summary(table.iloc[:2]).median_pct == approx(80.0)  # (100 + 60) / 2
+    assert q.attainment_summary(table.iloc[0:0]) == q.AttainmentSummary(0, 0, None)
+
+
 def test_attainment_table_filters(con):
     assert q.attainment_table(con, F(2024), measure="M21")["indicator_code"].tolist() == ["I02"]
     assert q.attainment_table(con, F(2023), statuses=("順調",))["indicator_code"].tolist() == ["I01"]
