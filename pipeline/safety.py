@@ -50,6 +50,10 @@ _DTD_MARKERS = tuple(
     for encoding in ("ascii", "utf-16-le", "utf-16-be")
 )
 _MARKER_OVERLAP = max(len(m) for m in _DTD_MARKERS)
+# Every marker starts with "<!" in one of the encodings: a cheap search for
+# that decides whether the (copying) lower-case marker search is needed.
+_DTD_PREFIXES = (b"<!", b"<\x00!")
+assert all(any(p in m for p in _DTD_PREFIXES) for m in _DTD_MARKERS)
 
 # OLE2 directory entry names of an encrypted OOXML package (MS-OFFCRYPTO).
 _ENCRYPTED_STREAMS = ("EncryptedPackage", "EncryptionInfo")
@@ -194,9 +198,11 @@ def _check_member(data: bytes, info: zipfile.ZipInfo, name: str, budget: int) ->
             raise RejectedFile(texts.CORRUPT_WORKBOOK)
         crc = zlib.crc32(chunk, crc)
         if is_xml:
-            window = (tail + chunk).lower()
-            if any(marker in window for marker in _DTD_MARKERS):
-                raise RejectedFile(texts.DISALLOWED_XML)
+            window = tail + chunk if tail else chunk
+            if _DTD_PREFIXES[0] in window or _DTD_PREFIXES[1] in window:
+                lowered = window.lower()
+                if any(marker in lowered for marker in _DTD_MARKERS):
+                    raise RejectedFile(texts.DISALLOWED_XML)
             tail = window[-_MARKER_OVERLAP:]
     if produced != info.file_size or crc != info.CRC:
         raise RejectedFile(texts.CORRUPT_WORKBOOK)
