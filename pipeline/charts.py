@@ -225,7 +225,9 @@ def status_counts_chart(counts: pd.DataFrame, title: str, height: int = 260):
 
 def attainment_chart(table: pd.DataFrame, title: str, subtitle: str | None = None):
     """Each indicator's attainment (%) coloured by status, with the path's expected point."""
-    data = table.copy()
+    # only the fields the marks and tooltips use: the data travels with every rerun
+    data = table[["indicator_code", "indicator_name", "status", "attainment_pct", "expected_pct",
+                  "actual_value", "target_value", "unit"]].copy()
     data["label"] = data["indicator_code"] + " " + data["indicator_name"]
     data["attainment_plot"] = data["attainment_pct"].clip(lower=-50, upper=150)
     order = data["label"].tolist()
@@ -432,6 +434,7 @@ def pdca_matrix_chart(df: pd.DataFrame, title: str, highlight_year: int | None =
     order = data.drop_duplicates("label")["label"].tolist()
     years = sorted(data["fy_label"].unique().tolist())
     height = max(160, 24 * len(order) + 40)
+    data = data[["fy_label", "label", "measure", "state", "stages"]]    # only what is drawn
     base = alt.Chart(data).encode(
         x=alt.X("fy_label:N", sort=years, title=None, axis=alt.Axis(orient="top", labelAngle=0)),
         y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=380)))
@@ -526,6 +529,7 @@ def submission_matrix_chart(df: pd.DataFrame, title: str):
     order = data.drop_duplicates("label")["label"].tolist()
     years = sorted(data["fy_label"].unique().tolist())
     height = max(160, 26 * len(order) + 60)
+    data = data[["fy_label", "label", "state", "versions"]]             # only what is drawn
     base = alt.Chart(data).encode(
         x=alt.X("fy_label:N", sort=years, title=None, axis=alt.Axis(orient="top", labelAngle=0)),
         y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)))
