@@ -61,7 +61,7 @@ def server_like() -> None:
     Both cost a few ms per rerun that no user ever waits for; --apptest-raw keeps them."""
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.runtime.scriptrunner.script_cache import ScriptCache
-    from streamlit.testing.v1 import app_test
+    from streamlit.testing.v1 import app_test, local_script_runner
 
     shared = ScriptCache()
 
@@ -70,7 +70,8 @@ def server_like() -> None:
             super().__init__(*args, **kwargs)
             PagesManager.uses_pages_directory = False
 
-    app_test.ScriptCache = lambda: shared
+    app_test.ScriptCache = lambda: shared              # the pages' bytecode
+    local_script_runner.ScriptCache = lambda: shared   # app.py's bytecode
     app_test.PagesManager = ServerPagesManager
 
 
