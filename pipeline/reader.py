@@ -32,6 +32,10 @@ _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}
 _NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _BUILTIN_PERCENT_FORMATS = {9, 10}
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
+_NS_MAIN_BYTES = _NS_MAIN[1:-1].encode()
+_CELL_TAG = re.compile(rb"<c\s([^>]*)>")
+_STYLE_ATTR = re.compile(rb'(?:^|\s)s\s*=\s*"([^"]*)"|(?:^|\s)s\s*=\s*\'([^\']*)\'')
+_REF_ATTR = re.compile(rb'(?:^|\s)r\s*=\s*["\']([A-Z]+)(\d+)["\']')
 
 
 class SheetGrid:
@@ -138,20 +142,36 @@ def _percent_cells_xlsx(data: bytes, sheet_name: str) -> frozenset[tuple[int, in
         path = _sheet_path(zf, sheet_name)
         if path is None or path not in names:
             return frozenset()
+        xml = zf.read(path)
+        if b'xmlns="' + _NS_MAIN_BYTES + b'"' not in xml:
+            return _percent_cells_parsed(xml, percent_styles)
+        # The usual layout (cells <c ...> in the default main namespace): a
+        # regex pass over the cell start tags instead of building elements.
         found = set()
-        with zf.open(path) as fh:
-            for _, elem in ElementTree.iterparse(fh, events=("end",)):
-                if elem.tag == _NS_MAIN + "c":
-                    style = elem.get("s")
-                    ref = elem.get("r")
-                    if style is not None and ref and int(style) in percent_styles:
-                        m = _CELL_REF.fullmatch(ref)
-                        if m:
-                            found.add((int(m.group(2)) - 1, _column_index(m.group(1))))
-                    elem.clear()
-                elif elem.tag == _NS_MAIN + "row":
-                    elem.clear()
+        for attrs in _CELL_TAG.findall(xml):
+            style = _STYLE_ATTR.search(attrs)
+            if style is None:
+                continue
+            ref = _REF_ATTR.search(attrs)
+            if ref is not None and int(style.group(1) or style.group(2)) in percent_styles:
+                found.add((int(ref.group(2)) - 1, _column_index(ref.group(1).decode())))
         return frozenset(found)
+
+
+def _percent_cells_parsed(xml: bytes, percent_styles: frozenset[int]) -> frozenset[tuple[int, int]]:
+    found = set()
+    for _, elem in ElementTree.iterparse(io.BytesIO(xml), events=("end",)):
+        if elem.tag == _NS_MAIN + "c":
+            style = elem.get("s")
+            ref = elem.get("r")
+            if style is not None and ref and int(style) in percent_styles:
+                m = _CELL_REF.fullmatch(ref)
+                if m:
+                    found.add((int(m.group(2)) - 1, _column_index(m.group(1))))
+            elem.clear()
+        elif elem.tag == _NS_MAIN + "row":
+            elem.clear()
+    return frozenset(found)
 
 
 @functools.lru_cache(maxsize=32)   # workbooks from one template share styles.xml
