@@ -17,25 +17,24 @@ status = ui.q(queries.submission_status, f)
 if status.empty:
     ui.empty(txt.NO_MATCH)
     st.stop()
-counts = queries.submission_counts(status)
+counts = ui.derive(queries.submission_counts, status)
 cols = st.columns(3)
 cols[0].metric(txt.METRIC_SUBMITTED, f"{counts.submitted} / {counts.total}")
 cols[1].metric(txt.METRIC_MISSING, ui.fmt_num(counts.missing))
 cols[2].metric(txt.METRIC_VERSIONS, ui.fmt_num(counts.versions))
 st.subheader(txt.submissions_title(fy, counts.submitted, counts.total))
 
-missing = status[~status["submitted"]]
 st.markdown(f"**{txt.MISSING_HEADER}**")
-if missing.empty:
+if counts.missing == 0:
     st.success(txt.ALL_SUBMITTED)
 else:
-    ui.table(missing[["department_code", "department_name", "bureau_name", "versions"]],
-             f"missing_{fy}")
+    ui.table(ui.derive(queries.unsubmitted, status), f"missing_{fy}",
+             columns=["department_code", "department_name", "bureau_name", "versions"])
 
-shown = status.assign(submitted_label=[txt.SUBMITTED if s else txt.NOT_SUBMITTED
-                                       for s in status["submitted"]])
-ui.table(shown[["department_code", "department_name", "bureau_name", "submitted_label",
-                "loaded_at", "versions", "file_name"]], f"submissions_{fy}",
+shown = ui.derive(queries.flag_label, status, "submitted", "submitted_label", txt.SUBMITTED,
+                  txt.NOT_SUBMITTED)
+ui.table(shown, f"submissions_{fy}", columns=["department_code", "department_name", "bureau_name",
+                                              "submitted_label", "loaded_at", "versions", "file_name"],
          column_config={txt.COLUMNS["loaded_at"]: st.column_config.DatetimeColumn(
              format="YYYY-MM-DD HH:mm")})
 

@@ -1,7 +1,7 @@
 """経年推移: emissions by sector, status shares, self-evaluation transitions, two-FY comparison."""
 import streamlit as st
 
-from pipeline import charts, contract, queries, ui
+from pipeline import charts, queries, ui
 from pipeline.texts import dashboard as txt
 from pipeline.shell import ensure_app_shell
 
@@ -17,7 +17,7 @@ changes = ui.q(queries.sector_change, fy)
 if changes.empty:
     ui.empty(txt.NO_EMISSIONS)
 else:
-    title = txt.sector_title(queries.biggest_cut(changes))
+    title = txt.sector_title(ui.derive(queries.biggest_cut, changes))
     ui.chart_block(ui.lazy(charts.sector_change_chart, changes, title), changes, title, "emissions_by_sector")
 
 years = ui.q(queries.fiscal_years)
@@ -29,9 +29,7 @@ share = ui.q(queries.status_by_year, f, fy)
 if share.empty or int(share["count"].sum()) == 0:
     ui.empty(txt.NO_MATCH)
 else:
-    good = share[share["status"].isin([contract.STATUS_ACHIEVED, contract.STATUS_ON_TRACK])]
-    span = queries.span_change(good.groupby("fiscal_year", as_index=False)["share_pct"].sum(),
-                               "share_pct")
+    span = ui.derive(queries.good_share_span, share)
     title = txt.share_title(span.first_year, span.last_year, span.first, span.last)
     ui.chart_block(ui.lazy(charts.status_share_chart, share, title), share, title, "indicator_status_share")
 
@@ -61,7 +59,7 @@ transitions = ui.q(queries.self_evaluation_transitions, f, year_a, year_b)
 if transitions.empty:
     ui.empty(txt.NO_MATCH)
 else:
-    up, same, down = queries.transition_summary(transitions)
+    up, same, down = ui.derive(queries.transition_summary, transitions)
     title = txt.transitions_title(year_a, year_b, up, down)
     ui.chart_block(ui.lazy(charts.transitions_chart, transitions, year_a, year_b, title), transitions, title,
                    f"self_evaluation_{year_a}_{year_b}")

@@ -790,6 +790,13 @@ def span_change(frame: pd.DataFrame, column: str) -> Span:
                 (b - a) / abs(a) * 100 if a else None)
 
 
+def good_share_span(share: pd.DataFrame) -> Span:
+    """First and last FY of a `status_by_year` frame and the % of indicators 達成 or 順調
+    in each (the change is that of the share)."""
+    good = share[share["status"].isin([c.STATUS_ACHIEVED, c.STATUS_ON_TRACK])]
+    return span_change(good.groupby("fiscal_year", as_index=False)["share_pct"].sum(), "share_pct")
+
+
 def top_label(frame: pd.DataFrame, label: str, column: str) -> str | None:
     """The label of the largest positive `column` value (None when all are zero)."""
     if frame.empty:
@@ -844,6 +851,16 @@ def submission_counts(status: pd.DataFrame) -> SubmissionCounts:
     total = len(status)
     done = int(status["submitted"].sum()) if total else 0
     return SubmissionCounts(total, done, total - done, int(status["versions"].sum()) if total else 0)
+
+
+def unsubmitted(status: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a `submission_status` frame whose department has not submitted."""
+    return status[~status["submitted"]]
+
+
+def flag_label(frame: pd.DataFrame, column: str, new_column: str, yes: str, no: str) -> pd.DataFrame:
+    """The frame with `new_column` saying `yes`/`no` for the truth of `column`."""
+    return frame.assign(**{new_column: [yes if v else no for v in frame[column].tolist()]})
 
 
 def comparison_years(years: list[int], fy: int | None) -> tuple[int, int]:

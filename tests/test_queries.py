@@ -200,6 +200,23 @@ def test_attainment_table(con):
     assert df.loc["I02", "measure_name"] == "公共交通の利用促進"
 
 
+def test_good_share_span():
+    share = pd.DataFrame({"fiscal_year": [2023, 2023, 2024, 2024, 2024],
+                          "status": ["達成", "遅れ", "順調", "達成", "悪化"],
+                          "share_pct": [30.0, 70.0, 40.0, 20.0, 40.0]})
+    span = q.good_share_span(share)              # 達成+順調: FY2023 30 %, FY2024 40 + 20 = 60 %
+    assert (span.first_year, span.last_year, span.first, span.last) == (2023, 2024, 30.0, 60.0)
+    assert span.change_pct == approx(100.0)
+
+
+def test_unsubmitted_and_flag_label():
+    status = pd.DataFrame({"department_code": ["D01", "D02", "D03"], "submitted": [True, False, False]})
+    assert q.unsubmitted(status)["department_code"].tolist() == ["D02", "D03"]
+    labelled = q.flag_label(status, "submitted", "label", "提出済", "未提出")
+    assert labelled["label"].tolist() == ["提出済", "未提出", "未提出"]
+    assert "label" not in status.columns
+
+
 def test_attainment_summary():
     table = pd.DataFrame({"status": ["達成", "順調", "遅れ", "未報告"],
                           "attainment_pct": [100.0, 60.0, 20.0, None]})
