@@ -159,11 +159,13 @@ def main(argv=None) -> int:
 
     # warm up imports (altair, duckdb, pandas) so the first page is not charged for them
     time_empty(1)
-    base_cold, base_warm, base_min, base_cpu = time_empty(args.reps)
+    # the baselines are cheap: more reruns steady their median (the ratios divide by it)
+    base_reps = max(3 * args.reps, 21)
+    base_cold, base_warm, base_min, base_cpu = time_empty(base_reps)
     print(f"baseline (empty page: import streamlit, st.title): cold {base_cold:.0f} ms, "
           f"warm {base_warm:.1f} ms (min {base_min:.1f}, cpu {base_cpu:.1f})")
     try:
-        shell_cold, shell_warm, shell_min, shell_cpu = time_empty(args.reps, SHELL_PAGE)
+        shell_cold, shell_warm, shell_min, shell_cpu = time_empty(base_reps, SHELL_PAGE)
         print(f"baseline (app shell + empty page): cold {shell_cold:.0f} ms, warm {shell_warm:.1f} ms "
               f"(min {shell_min:.1f}, cpu {shell_cpu:.1f})")
     except Exception as exc:                  # noqa: BLE001
