@@ -26,7 +26,7 @@ ui.metric(cols[0], txt.METRIC_PDCA, queries.kpi(by_year, fy, "completion_pct"), 
 ui.metric(cols[1], txt.COLUMNS["complete"], queries.kpi(by_year, fy, "complete"))
 ui.metric(cols[2], txt.METRIC_REPORTED, queries.kpi(by_year, fy, "reported"))
 
-title = txt.funnel_title(fy, planned, int(funnel["count"].iloc[-1]))
+title = txt.funnel_title(fy, planned)
 ui.chart_block(ui.lazy(charts.funnel_chart, funnel, title), funnel, title, f"pdca_funnel_{fy}")
 
 grades_box, directions_box = st.container(), st.container()

@@ -31,8 +31,13 @@ STATUS_COLORS = {c.STATUS_ACHIEVED: BLUE, c.STATUS_ON_TRACK: GREEN, c.STATUS_BEH
                  c.STATUS_WORSENED: VERMILLION, c.STATUS_UNREPORTED: GREY}
 GRADE_COLORS = {"A": BLUE, "B": GREEN, "C": ORANGE, "D": VERMILLION, c.NOT_EVALUABLE: GREY,
                 txt.NOT_REPORTED: "#DDDDDD"}
-#: Stages met (1–4): one sequential ramp, used by the PDCA matrix and the funnel alike.
-STAGE_COLORS = {0: "#F0F0F0", 1: "#C6DBEF", 2: "#6BAED6", 3: "#2171B5", 4: "#08306B"}
+#: Stages met (1–4): one sequential ramp, used by the PDCA matrix and the stage bars alike.
+#: Four steps of viridis (teal → purple; colour-blind safe): every step has at least 3:1
+#: contrast against white (3.8, 6.0, 9.7, 15.2) and differs from its neighbours in hue as
+#: well as lightness, so all four stay distinguishable.
+STAGE_COLORS = {0: "#F0F0F0", 1: "#21918C", 2: "#31688E", 3: "#443983", 4: "#440154"}
+#: The lightest stage whose cells take white text in the PDCA matrix (lighter ones take black).
+STAGE_WHITE_TEXT_FROM = 2
 STAGE_OF = {"plan": 1, "do": 2, "check": 3, "act": 4}
 SECTOR_COLORS = {"産業": BLUE, "業務その他": ORANGE, "家庭": GREEN, "運輸": VERMILLION,
                  "廃棄物": PURPLE, "その他ガス": SKY, "森林吸収": GREY}
@@ -174,11 +179,46 @@ def emissions_chart(emissions: pd.DataFrame, path: pd.DataFrame, title: str,
                      _tip("kt_co2", txt.COLUMNS["kt_co2"], ",.0f")])
         layers.append(line)
     if not target_tot.empty:
-        target_tot = target_tot.assign(label=[f"目標 {v:,.0f}" for v in target_tot["kt_co2"]])
-        layers.append(alt.Chart(target_tot).mark_text(dy=-18, dx=-6, align="right", fontSize=16,
-                                                      fontWeight="bold", color=PATH_COLOR).encode(
+        # The path falls towards each target, so the space below-left of a target point is
+        # clear of the dashed line: the label goes there, not on the line.
+        target_tot = target_tot.assign(label=[txt.target_label(v) for v in target_tot["kt_co2"]])
+        layers.append(alt.Chart(target_tot).mark_text(dy=12, dx=-10, align="right", baseline="top",
+                                                      fontSize=16, fontWeight="bold",
+                                                      color=PATH_COLOR).encode(
             x=x, y="kt_co2:Q", text="label:N"))
     return alt.layer(*layers).properties(title=_title(title, subtitle), height=height)
+
+
+#: Vertical room one end-of-line label needs (14-px text), in pixels.
+LABEL_GAP_PX = 17
+
+
+def spread_labels(values: list[float], all_values: list[float], height: int, gap_px: float) -> list[float]:
+    """Y positions for end-of-line labels at `values`, moved apart just enough that no two
+    are closer than `gap_px` pixels on a plot `height` pixels tall whose axis covers
+    `all_values` and zero.  Returned in the order of `values`; labels that crowd each other
+    are spread evenly around their own centre, the others stay where they are."""
+    if not values:
+        return []
+    lo, hi = min(min(all_values), 0.0), max(max(all_values), 0.0)
+    span = (hi - lo) * 1.25 or 1.0          # the axis is rounded outwards ("nice")
+    gap = gap_px * span / height
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    clusters: list[list[float]] = []            # ideal positions, bottom to top
+
+    def start(c: list[float]) -> float:         # lowest label of a cluster centred on its ideals
+        return sum(v - k * gap for k, v in enumerate(c)) / len(c)
+
+    for i in order:
+        clusters.append([float(values[i])])
+        while len(clusters) > 1 and start(clusters[-1]) < start(clusters[-2]) + len(clusters[-2]) * gap:
+            top = clusters.pop()
+            clusters[-1].extend(top)
+    placed = [start(c) + k * gap for c in clusters for k in range(len(c))]
+    out = [0.0] * len(values)
+    for i, y in zip(order, placed):
+        out[i] = y
+    return out
 
 
 def sector_change_chart(df: pd.DataFrame, title: str, height: int = 380):
@@ -198,8 +238,10 @@ def sector_change_chart(df: pd.DataFrame, title: str, height: int = 380):
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color=GREY).encode(y="y:Q")
     lines = base.mark_line(strokeWidth=3, point=alt.OverlayMarkDef(size=70, filled=True))
     last = data.sort_values("fiscal_year").groupby("sector").tail(1)
+    last = last.assign(label_y=spread_labels(last["change_pct"].tolist(), data["change_pct"].tolist(),
+                                             height, LABEL_GAP_PX))
     labels = alt.Chart(last).mark_text(align="left", dx=8, fontSize=14).encode(
-        x=x, y="change_pct:Q", text="sector:N",
+        x=x, y=alt.Y("label_y:Q"), text="sector:N",
         color=alt.Color("sector:N", legend=None,
                         scale=alt.Scale(domain=sectors, range=[SECTOR_COLORS[s] for s in sectors])))
     return alt.layer(zero, lines, labels).properties(title=_title(title), height=height)
@@ -446,7 +488,8 @@ def pdca_matrix_chart(df: pd.DataFrame, title: str, highlight_year: int | None =
                  _tip("state", "完了した段階（4段階中）", kind="N")])
     text = base.mark_text(fontSize=13).encode(
         text=alt.Text("stages:Q"),
-        color=alt.condition("datum.stages >= 3", alt.value("white"), alt.value("black")))
+        color=alt.condition(f"datum.stages >= {STAGE_WHITE_TEXT_FROM}", alt.value("white"),
+                            alt.value("black")))
     layers = [rect, text]
     if highlight_year is not None and txt.fy_short(highlight_year) in years:
         hl = pd.DataFrame({"fy_label": [txt.fy_short(highlight_year)]})
@@ -457,21 +500,25 @@ def pdca_matrix_chart(df: pd.DataFrame, title: str, highlight_year: int | None =
 
 
 def funnel_chart(df: pd.DataFrame, title: str, height: int = 240):
-    """P→D→C→A: how many actions reach each stage."""
+    """Actions meeting each PDCA stage, one bar per stage.
+
+    Not a funnel: each stage is counted on its own (the contract allows stages in any
+    order), so a later stage may count more actions than an earlier one."""
     data = df.copy()
     data["stage_no"] = data["stage"].map(STAGE_OF)
-    data["text"] = [f"{n} 事業（{p:.0f}%）" if p is not None and p == p else f"{n} 事業"
+    data["text"] = [txt.stage_count_label(n, p if p is not None and p == p else None)
                     for n, p in zip(data["count"], data["share_pct"])]
     y = alt.Y("label:N", sort=data["label"].tolist(), title=None)
     bars = alt.Chart(data).mark_bar(height=34).encode(
-        x=alt.X("count:Q", title="事業数", axis=alt.Axis(tickMinStep=1), scale=_room(data, "count", 0.3)),
+        x=alt.X("count:Q", title=txt.ACTIONS_AXIS, axis=alt.Axis(tickMinStep=1),
+                scale=_room(data, "count", 0.3)),
         y=y, color=alt.Color("stage_no:O", scale=_stage_scale(), legend=None),
         tooltip=[_tip("label", txt.COLUMNS["stage"], kind="N"),
-                 _tip("count", "事業数（事業）", "d"),
-                 _tip("share_pct", "計画に対する割合（%）", ".1f")])
+                 _tip("count", txt.ACTIONS_TIP, "d"),
+                 _tip("share_pct", txt.SHARE_OF_PLANNED_TIP, ".1f")])
     text = alt.Chart(data).mark_text(align="left", dx=6, fontSize=17, fontWeight="bold").encode(
         x="count:Q", y=y, text="text:N")
-    return alt.layer(bars, text).properties(title=_title(title), height=height)
+    return alt.layer(bars, text).properties(title=_title(title, txt.STAGE_BARS_SUBTITLE), height=height)
 
 
 def grade_chart(df: pd.DataFrame, title: str, height: int = 240):

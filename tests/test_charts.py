@@ -145,3 +145,42 @@ def test_charts_accept_empty_frames(frames):
     empty_counts = frames["counts"].iloc[0:0]
     charts.configure(charts.status_counts_chart(empty_counts, "なし")).to_dict()
     charts.configure(charts.top_organisations_chart(frames["orgs"].iloc[0:0], "なし")).to_dict()
+
+
+def _contrast_with_white(colour: str) -> float:
+    rgb = [int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    lin = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in rgb]
+    lum = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    return 1.05 / (lum + 0.05)
+
+
+def test_stage_colours_are_visible_on_white_and_distinct():
+    stages = [charts.STAGE_COLORS[k] for k in (1, 2, 3, 4)]
+    assert len(set(stages)) == 4
+    assert all(_contrast_with_white(s) >= 3.0 for s in stages)
+    # darker with every stage met
+    contrasts = [_contrast_with_white(s) for s in stages]
+    assert contrasts == sorted(contrasts)
+
+
+def test_stage_bars_say_each_stage_is_counted_on_its_own(frames):
+    spec = builders(frames)["funnel"].to_dict()
+    assert spec["title"]["subtitle"] == txt.STAGE_BARS_SUBTITLE
+    assert txt.funnel_title(2025, 68) == "2025年度：PDCAの各段階を満たした事業の数（計画 68 事業）"
+    assert txt.stage_count_label(62, 91.2) == "62 事業（91%）" and txt.stage_count_label(0, None) == "0 事業"
+
+
+def test_spread_labels_moves_only_crowded_labels():
+    # axis covers 0..10 → span 12.5 with the "nice" margin; 100 px tall, 10 px gap → 1.25 units
+    assert charts.spread_labels([0.0, 10.0, 10.1], [0.0, 10.0], 100, 10) == \
+        pytest.approx([0.0, 10.05 - 0.625, 10.05 + 0.625])
+    # far apart: unchanged, order kept
+    assert charts.spread_labels([5.0, -5.0], [-5.0, 5.0], 100, 10) == [5.0, -5.0]
+    assert charts.spread_labels([], [], 100, 10) == []
+
+
+def test_target_labels_sit_off_the_path(frames):
+    spec = builders(frames)["emissions"].to_dict()
+    texts = [layer for layer in spec["layer"] if isinstance(layer.get("mark"), dict)
+             and layer["mark"].get("type") == "text"]
+    assert texts and texts[0]["mark"]["baseline"] == "top" and texts[0]["mark"]["dy"] > 0

@@ -117,6 +117,11 @@ COLUMNS = {
 
 # --- Emissions / pace ---------------------------------------------------------
 KIND_PATH = "目標への直線経路"
+
+
+def target_label(kt_co2: float) -> str:
+    """The label beside a target point of the emissions chart: "目標 2,800"."""
+    return f"目標 {kt_co2:,.0f}"
 TOTAL = "合計（森林吸収を差し引いた純排出量）"
 
 
@@ -261,8 +266,20 @@ def matrix_truncated(n: int) -> str:
             f"所管課・基本方針で絞り込むと、すべての事業を表示します。")
 
 
-def funnel_title(year: int, planned: int, acted: int) -> str:
-    return f"{fy_short(year)}：計画 {planned} 事業のうち、改善（A）まで到達したのは {acted} 事業"
+def funnel_title(year: int, planned: int) -> str:
+    """Title of the per-stage bars (not a funnel: each stage is counted on its own)."""
+    return f"{fy_short(year)}：PDCAの各段階を満たした事業の数（計画 {planned} 事業）"
+
+
+STAGE_BARS_SUBTITLE = "段階ごとに別々に数えています。後の段階の事業数が前の段階より多いこともあります。"
+ACTIONS_AXIS = "事業数"
+ACTIONS_TIP = "事業数（事業）"
+SHARE_OF_PLANNED_TIP = "計画に対する割合（%）"
+
+
+def stage_count_label(n: int, share_pct: float | None) -> str:
+    """The value label of one stage bar: "62 事業（91%）"."""
+    return f"{n} 事業" if share_pct is None else f"{n} 事業（{share_pct:.0f}%）"
 
 
 def grade_title(year: int, share_ab: float | None) -> str:
