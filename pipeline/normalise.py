@@ -112,8 +112,15 @@ def nfkc(value: object) -> str:
     """str(value), NFKC-normalised, invisible characters removed, stripped."""
     if value is None:
         return ""
+    if value.__class__ is str and len(value) <= _CACHED_TEXT_CHARS:
+        return _nfkc_of_text(value)     # headers, labels, names: the same few texts
     text = unicodedata.normalize("NFKC", _to_str(value))
     return text.translate(_INVISIBLE_TABLE).strip()
+
+
+@functools.lru_cache(maxsize=65536)
+def _nfkc_of_text(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).translate(_INVISIBLE_TABLE).strip()
 
 
 def normalise_code(value: object) -> str | None:
