@@ -14,6 +14,7 @@ from datetime import datetime
 
 import duckdb
 import pandas as pd
+import pyarrow as pa   # installed with pandas' Arrow strings and with streamlit
 
 from . import contract as c
 from .master import Action, Department, Indicator, MasterPlan
@@ -100,11 +101,10 @@ def _audit_many(con, events: list[tuple[str | None, str, str, dict | None]]) -> 
         return
     first = con.execute("SELECT coalesce(max(event_id), 0) + 1 FROM audit_log").fetchall()[0][0]
     stamp = now()
-    _insert(con, "audit_log", pd.DataFrame(
-        [(first + i, stamp, actor or "", action, target,
-          json.dumps(detail or {}, ensure_ascii=False))
-         for i, (actor, action, target, detail) in enumerate(events)],
-        columns=["event_id", "occurred_at", "actor", "action", "target", "detail"]))
+    _insert_rows(con, "audit_log", ["event_id", "occurred_at", "actor", "action", "target", "detail"],
+                 [(first + i, stamp, actor or "", action, target,
+                   json.dumps(detail or {}, ensure_ascii=False))
+                  for i, (actor, action, target, detail) in enumerate(events)])
 
 
 def _archive(con, data: bytes, sha: str) -> None:
@@ -161,15 +161,38 @@ def load_master(con, plan: MasterPlan, data: bytes, file_name: str, loaded_by: s
     return master_id, False
 
 
-def _insert(con, table: str, frame: pd.DataFrame) -> None:
-    if frame.empty:
-        return
+def _insert(con, table: str, frame) -> None:
+    """Insert a DataFrame or an Arrow table."""
+    if isinstance(frame, pa.Table):
+        if frame.num_rows == 0:
+            return
+        columns = frame.column_names
+    else:
+        if frame.empty:
+            return
+        columns = frame.columns
     con.register("_frame", frame)
     try:
-        cols = ", ".join(f'"{col}"' for col in frame.columns)
+        cols = ", ".join(f'"{col}"' for col in columns)
         con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _frame")
     finally:
         con.unregister("_frame")
+
+
+def _arrow_rows(columns: list[str], rows: list, astype: dict | None = None):
+    """Row tuples as an Arrow table: cheaper to build than a DataFrame for bulk
+    loads.  A DataFrame (with `astype`) when Arrow cannot type a column of
+    mixed values."""
+    try:
+        return pa.Table.from_arrays([pa.array(col) for col in zip(*rows)], names=columns)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        frame = pd.DataFrame(rows, columns=columns)
+        return frame.astype(astype) if astype else frame
+
+
+def _insert_rows(con, table: str, columns: list[str], rows: list, astype: dict | None = None) -> None:
+    if rows:
+        _insert(con, table, _arrow_rows(columns, rows, astype))
 
 
 # --- submissions -----------------------------------------------------------
@@ -265,25 +288,25 @@ def load_submissions(con, items: list[tuple[Submission, bytes]], loaded_by,
             con.execute(
                 f"UPDATE submissions SET status = '{c.SUBMISSION_SUPERSEDED}', status_changed_at = ? "
                 f"WHERE submission_id IN ({', '.join(map(str, superseded))})", [stamp])
-        _insert(con, "submissions", pd.DataFrame(new_rows, columns=[
+        _insert_rows(con, "submissions", [
             "submission_id", "department_code", "fiscal_year", "file_name", "sha256", "loaded_at",
             "loaded_by", "status", "master_id", "department_name", "contact_person", "contact",
-            "warning_count", "status_changed_at"]))
-        _insert(con, "action_reports", pd.DataFrame(actions, columns=[
+            "warning_count", "status_changed_at"], new_rows)
+        _insert_rows(con, "action_reports", [
             "submission_id", "action_code", "action_name_reported", "implementation_status",
             "budget_k_yen", "settlement_k_yen", "result_text", "self_evaluation", "issues_text",
-            "direction", "revision_text", "source_sheet", "source_cell"]).astype(
-            {"budget_k_yen": "float64", "settlement_k_yen": "float64"}))
-        _insert(con, "indicator_values", pd.DataFrame(values, columns=[
+            "direction", "revision_text", "source_sheet", "source_cell"], actions,
+            {"budget_k_yen": "float64", "settlement_k_yen": "float64"})
+        _insert_rows(con, "indicator_values", [
             "submission_id", "indicator_code", "indicator_name_reported", "actual_year", "value",
-            "note", "source_sheet", "source_cell"]).astype({"value": "float64"}))
-        _insert(con, "partner_rows", pd.DataFrame(partners, columns=[
+            "note", "source_sheet", "source_cell"], values, {"value": "float64"})
+        _insert_rows(con, "partner_rows", [
             "submission_id", "action_code", "stakeholder_type", "organisation", "participants",
-            "co2_reduction_t", "content", "source_sheet", "source_cell"]).astype(
-            {"participants": "Int64", "co2_reduction_t": "float64"}))
+            "co2_reduction_t", "content", "source_sheet", "source_cell"], partners,
+            {"participants": "Int64", "co2_reduction_t": "float64"})
         if archive_rows:
-            con.register("_archive_rows", pd.DataFrame(
-                archive_rows, columns=["sha256", "size", "content", "stored_at"]))
+            con.register("_archive_rows", _arrow_rows(["sha256", "size", "content", "stored_at"],
+                                                      archive_rows))
             try:
                 con.execute("INSERT INTO archive SELECT sha256, size, content, stored_at "
                             "FROM _archive_rows ON CONFLICT DO NOTHING").fetchall()
