@@ -48,7 +48,8 @@ if incomplete.empty:
     st.success(txt.NO_INCOMPLETE)
 else:
     st.caption(txt.incomplete_caption(len(incomplete)))
-    ui.table(incomplete, f"pdca_incomplete_{fy}")
+    ui.table(ui.derive(queries.blanks_as, incomplete, ("self_evaluation", "direction"), txt.BLANK),
+             f"pdca_incomplete_{fy}")
 
 matrix = ui.q(queries.pdca_matrix, f, txt.MATRIX_MAX_ACTIONS)
 shown_actions = matrix["action_code"].nunique()

@@ -33,10 +33,10 @@ else:
 
 shown = ui.derive(queries.flag_label, status, "submitted", "submitted_label", txt.SUBMITTED,
                   txt.NOT_SUBMITTED)
+shown = ui.derive(queries.blanks_as, shown, ("loaded_at", "file_name"), txt.NOT_SUBMITTED,
+                  txt.DATETIME_FORMAT)
 ui.table(shown, f"submissions_{fy}", columns=["department_code", "department_name", "bureau_name",
-                                              "submitted_label", "loaded_at", "versions", "file_name"],
-         column_config={txt.COLUMNS["loaded_at"]: st.column_config.DatetimeColumn(
-             format="YYYY-MM-DD HH:mm")})
+                                              "submitted_label", "loaded_at", "versions", "file_name"])
 
 matrix = ui.q(queries.submission_matrix, f)
 if not matrix.empty:

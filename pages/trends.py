@@ -51,8 +51,9 @@ title = txt.compare_title(year_a, year_b)
 ui.chart_block(ui.lazy(charts.status_compare_chart, two, title), two, title, f"compare_status_{year_a}_{year_b}")
 comparison = ui.q(queries.compare_years, f, year_a, year_b)
 labels = {"value_a": txt.fy_short(year_a), "value_b": txt.fy_short(year_b), "change": txt.COMPARE_CHANGE}
-ui.table(comparison, f"compare_{year_a}_{year_b}", rename=labels,
-         column_config={label: st.column_config.NumberColumn(format="%.1f") for label in labels.values()})
+ui.table(ui.derive(queries.comparison_display, comparison, txt.BLANK), f"compare_{year_a}_{year_b}",
+         rename=labels,
+         column_config={label: st.column_config.TextColumn(alignment="right") for label in labels.values()})
 
 st.header(txt.TRANSITIONS_HEADER)
 transitions = ui.q(queries.self_evaluation_transitions, f, year_a, year_b)

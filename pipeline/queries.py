@@ -863,6 +863,45 @@ def flag_label(frame: pd.DataFrame, column: str, new_column: str, yes: str, no: 
     return frame.assign(**{new_column: [yes if v else no for v in frame[column].tolist()]})
 
 
+def blanks_as(frame: pd.DataFrame, columns: tuple[str, ...], text: str,
+              datetime_format: str | None = None) -> pd.DataFrame:
+    """The frame with the missing values of `columns` shown as `text` (for tables: a
+    blank cell would read "None").  Those columns become text; dates and times are
+    written with `datetime_format`."""
+    def shown(value):
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            return text
+        if datetime_format and hasattr(value, "strftime"):
+            return value.strftime(datetime_format)
+        return str(value)
+    return frame.assign(**{col: [shown(v) for v in frame[col].tolist()]
+                           for col in columns if col in frame.columns})
+
+
+#: Decimals of each headline figure of the two-FY comparison: counts are whole numbers.
+COMPARE_DIGITS = {"indicators_achieved": 0, "indicators_good_pct": 1, "attainment_median": 1,
+                  "actions_reported": 0, "pdca_complete_pct": 1, "grade_ab_pct": 1,
+                  "collaborations": 0, "participants": 0, "co2_t": 1}
+
+
+def comparison_display(comparison: pd.DataFrame, blank: str = "—") -> pd.DataFrame:
+    """A `compare_years` frame as text for the table: counts as whole numbers, the others
+    with one decimal, thousands separators, the change signed; `blank` when missing."""
+    digits_of = {label: COMPARE_DIGITS.get(key, 1) for key, label in txt.METRIC_NAMES.items()}
+
+    def fmt(value, digits: int, sign: str = "") -> str:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return blank
+        return f"{value:{sign},.{digits}f}"
+
+    rows = []
+    for r in comparison.itertuples(index=False):
+        d = digits_of.get(r.metric, 1)
+        rows.append({"metric": r.metric, "value_a": fmt(r.value_a, d), "value_b": fmt(r.value_b, d),
+                     "change": fmt(r.change, d, "+")})
+    return pd.DataFrame(rows, columns=["metric", "value_a", "value_b", "change"])
+
+
 def comparison_years(years: list[int], fy: int | None) -> tuple[int, int]:
     """Default pair for the two-FY comparison: the FY before `fy` and `fy`
     (or `fy` and the next one when `fy` is the first)."""

@@ -210,7 +210,15 @@ def test_trends_comparison_matches_query(monkeypatch, small_db):
     at = open_page(monkeypatch, small_db, "pages/trends.py", {"fy": "2024"})
     cmp = q.compare_years(small_db, F(), 2023, 2024)
     table = next(d.value for d in at.dataframe if txt.COMPARE_CHANGE in d.value.columns)
-    assert table[txt.COMPARE_CHANGE].tolist() == pytest.approx(cmp["change"].tolist())
+    shown = q.comparison_display(cmp, txt.BLANK)
+    assert table[txt.COMPARE_CHANGE].tolist() == shown["change"].tolist()
+    # the shown text is the query's figure, rounded to the metric's decimals
+    for text, value, name in zip(shown["change"], cmp["change"], cmp["metric"]):
+        key = next(k for k, label in txt.METRIC_NAMES.items() if label == name)
+        if value is None or value != value:
+            assert text == txt.BLANK
+        else:
+            assert float(text.replace(",", "")) == pytest.approx(value, abs=0.05 + 0.5 * (q.COMPARE_DIGITS[key] == 0))
 
 
 # --- URL, page switching, presentation mode ---------------------------------------------

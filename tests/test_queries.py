@@ -444,3 +444,36 @@ def test_every_query_on_an_empty_warehouse(empty_db):
         assert len(cmp) == len(txt.METRIC_NAMES)
         assert q.biggest_cut(q.sector_change(con)) is None
         assert q.span_change(q.partners_by_year(con, F()), "co2_t").change_pct is None
+
+
+def test_blanks_as_replaces_missing_cells_only():
+    frame = pd.DataFrame({"loaded_at": [pd.Timestamp("2025-06-02 09:05"), pd.NaT],
+                          "file_name": ["D01.xlsx", None], "versions": [2, 0]})
+    out = q.blanks_as(frame, ("loaded_at", "file_name", "absent"), "未提出", "%Y-%m-%d %H:%M")
+    assert out["loaded_at"].tolist() == ["2025-06-02 09:05", "未提出"]
+    assert out["file_name"].tolist() == ["D01.xlsx", "未提出"]
+    assert out["versions"].tolist() == [2, 0]                        # other columns untouched
+    assert pd.isna(frame["file_name"].tolist()[1])                   # the input is not changed
+
+
+def test_blanks_as_on_incomplete_cycles(con):
+    df = q.blanks_as(q.incomplete_cycles(con, F(2023)), ("self_evaluation", "direction"), "—")
+    # A003 was not reported in FY2023: no grade, no direction
+    row = df.set_index("action_code").loc["A003"]
+    assert (row["self_evaluation"], row["direction"]) == ("—", "—")
+
+
+def test_comparison_display_formats_counts_and_percentages():
+    names = txt.METRIC_NAMES
+    frame = pd.DataFrame([
+        {"metric": names["indicators_achieved"], "value_a": 4.0, "value_b": 6.0, "change": 2.0},
+        {"metric": names["participants"], "value_a": 9556.0, "value_b": 8428.0, "change": -1128.0},
+        {"metric": names["pdca_complete_pct"], "value_a": 91.25, "value_b": None, "change": None},
+    ])
+    out = q.comparison_display(frame, "—")
+    assert out.values.tolist() == [
+        [names["indicators_achieved"], "4", "6", "+2"],
+        [names["participants"], "9,556", "8,428", "-1,128"],
+        [names["pdca_complete_pct"], "91.2", "—", "—"],
+    ]
+    assert set(q.COMPARE_DIGITS) == set(names)

@@ -34,6 +34,10 @@ DATA_EXPANDER = "グラフのデータを見る・ダウンロード"
 CSV_BUTTON = "CSVをダウンロード"
 PNG_BUTTON = "グラフ画像（PNG）をダウンロード"
 NO_DATA = "表示できるデータがありません。"
+#: A table cell with no value (instead of "None").
+BLANK = "—"
+#: Dates and times in tables.
+DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 
 # --- Empty states -------------------------------------------------------------
 NO_MASTER = ("計画マスタがまだ登録されていません。ゼロカーボン推進戦略課が "
