@@ -29,7 +29,10 @@ else:
 
 st.subheader(txt.OPEN_HEADING)
 open_all = council.open_opinions(db)
-st.dataframe(council.opinions_display(open_all), hide_index=True, width="stretch")
+if open_all.empty:
+    st.info(txt.NO_OPEN_OPINIONS)
+else:
+    st.dataframe(council.opinions_display(open_all), hide_index=True, width="stretch")
 
 user = ui_auth.current_user()
 if user is None or user.role != auth.ROLE_HQ:

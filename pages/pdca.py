@@ -69,5 +69,9 @@ ui.dataframe(ui.derive(_council.cycle_display,
                        ui.cached(_council.plan_cycle_table, tuple(ui.q(queries.fiscal_years)))),
              hide_index=True)
 st.subheader(_ctxt.OPEN_HEADING)
-ui.dataframe(ui.derive(_council.opinions_display, ui.cached(_council.open_opinions)), hide_index=True)
+_open = ui.cached(_council.open_opinions)
+if _open.empty:
+    st.info(_ctxt.NO_OPEN_OPINIONS)
+else:
+    ui.dataframe(ui.derive(_council.opinions_display, _open), hide_index=True)
 # --- end of the council block ---------------------------------------------------------

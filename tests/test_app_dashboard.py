@@ -271,3 +271,10 @@ def test_data_expander_shows_the_table_when_opened(monkeypatch, small_db):
     assert len(at.dataframe) == before + 1
     table = at.dataframe[0].value
     assert txt.COLUMNS["kt_co2"] in table.columns and len(table) == len(q.emissions_by_sector(small_db, 2024))
+
+
+def test_pdca_page_says_when_no_council_opinion_is_open(monkeypatch, small_db):
+    from pipeline.texts import council as ctxt
+    at = open_page(monkeypatch, small_db, "pages/pdca.py", {"fy": "2023"})
+    assert ctxt.NO_OPEN_OPINIONS in [i.value for i in at.info]
+    assert not any(t.empty for t in (d.value for d in at.dataframe))      # no empty table shown

@@ -92,6 +92,7 @@ NO_YEARS = "年度がありません。まず計画マスタと取組状況報�
 NO_OPINIONS = "この年度の審議会意見はまだ登録されていません。"
 LIST_HEADING = "意見一覧"
 OPEN_HEADING = "未完了の意見（全年度）"
+NO_OPEN_OPINIONS = "未完了の審議会意見はありません（登録された意見はすべて対応済みです）。"
 HQ_ONLY = "登録・更新は脱炭素推進本部（HQ）の利用者のみ行えます。"
 FORM_ADD = "意見を追加"
 FORM_RESPONSE = "対応方針を登録"
