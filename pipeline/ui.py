@@ -222,8 +222,20 @@ def _toggle_present() -> None:
     st.session_state[_PRESENT] = bool(st.session_state[W_PRESENT])
 
 
+_FILTER_AREA = "_dashboard_filter_area"
+
+
+def _filter_area():
+    """Where `filters()` draws: the sidebar slot app.py reserved in this run (above the
+    sign-in box), or the sidebar itself when a page runs on its own (AppTest)."""
+    area = st.session_state.get(_FILTER_AREA)
+    return st.sidebar if area is None else area
+
+
 def render_shell() -> None:
-    """Called by app.py before navigation.run(): sidebar caption, presentation mode."""
+    """Called by app.py before navigation.run(): a sidebar slot for the page's filters
+    (first, so 表示条件 stays above the fold on a laptop), presentation mode, caption."""
+    st.session_state[_FILTER_AREA] = st.sidebar.container()
     present = presenting()
     if present:
         st.set_page_config(layout="wide", initial_sidebar_state="collapsed")
@@ -270,8 +282,8 @@ def _choice(widget: str, name: str, options: list, label: str, fmt) -> object:
         value = options[-1] if name == "fy" else options[0]
         state[name] = value
     st.session_state[widget] = value
-    return st.sidebar.selectbox(label, options, key=widget, format_func=fmt,
-                                on_change=_store, args=(widget, name))
+    return _filter_area().selectbox(label, options, key=widget, format_func=fmt,
+                                    on_change=_store, args=(widget, name))
 
 
 def _sync_url(f: queries.Filters) -> None:
@@ -297,7 +309,8 @@ def _filter_names(depts: pd.DataFrame, pols: pd.DataFrame) -> tuple[dict, dict]:
 
 def filters(*, year: bool = True) -> queries.Filters:
     """Render the sidebar filters and return the selection (kept in the URL)."""
-    st.sidebar.subheader(txt.FILTERS_HEADER)
+    area = _filter_area()
+    area.subheader(txt.FILTERS_HEADER)
     years = year_options()
     dept_names, pol_names = derive(_filter_names, q(queries.departments), q(queries.policies))
     fy = _choice(W_FY, "fy", years, txt.FY_LABEL, txt.fy) if year else None
@@ -307,7 +320,7 @@ def filters(*, year: bool = True) -> queries.Filters:
                      lambda code: f"{code} {pol_names[code]}" if code in pol_names else txt.ALL)
     f = queries.Filters(fy if year else _state().get("fy"), dept or None, policy or None)
     _sync_url(f)
-    st.sidebar.caption(txt.SHARE_HINT)
+    area.caption(txt.SHARE_HINT)
     return f
 
 

@@ -278,3 +278,23 @@ def test_pdca_page_says_when_no_council_opinion_is_open(monkeypatch, small_db):
     at = open_page(monkeypatch, small_db, "pages/pdca.py", {"fy": "2023"})
     assert ctxt.NO_OPEN_OPINIONS in [i.value for i in at.info]
     assert not any(t.empty for t in (d.value for d in at.dataframe))      # no empty table shown
+
+
+def _sidebar_labels(node) -> list[str]:
+    out = []
+    for child in getattr(node, "children", {}).values():
+        label = getattr(child, "label", None)
+        if isinstance(label, str):
+            out.append(label)
+        elif getattr(child, "type", None) == "subheader":
+            out.append(child.value)
+        out += _sidebar_labels(child)
+    return out
+
+
+def test_filters_come_before_the_sign_in_box(monkeypatch, small_db):
+    """On a 1366×768 laptop the FY filter must be visible without scrolling the sidebar."""
+    from pipeline.texts import auth as atxt
+    at = open_page(monkeypatch, small_db, PAGES[0])
+    labels = _sidebar_labels(at.sidebar)
+    assert labels.index(txt.FILTERS_HEADER) < labels.index(txt.FY_LABEL) < labels.index(atxt.USERNAME)
