@@ -7,9 +7,15 @@ from pipeline import ui, ui_auth
 
 st.set_page_config(page_title=ui.APP_TITLE, page_icon=":material/eco:", layout="wide")
 
+# The default page is served at "/" whatever its url_path, so "/overview" (a link typed or
+# shared by hand, or the first-visit redirect of pipeline.shell) would show "Page not found".
+# A hidden second entry for the same script answers there; the menu keeps one 概要 at "/".
+OVERVIEW_AT_PATH = st.Page("pages/overview.py", title="概要", icon=":material/dashboard:",
+                           url_path="overview", visibility="hidden")
+
 PAGES = {
     ui.SECTION_DASHBOARD: [
-        st.Page("pages/overview.py", title="概要", icon=":material/dashboard:", default=True, url_path="overview"),
+        st.Page("pages/overview.py", title="概要", icon=":material/dashboard:", default=True, url_path="home"),
         st.Page("pages/attainment.py", title="目標達成状況", icon=":material/flag:", url_path="attainment"),
         st.Page("pages/stakeholders.py", title="連携主体", icon=":material/handshake:", url_path="stakeholders"),
         st.Page("pages/pdca.py", title="PDCA", icon=":material/autorenew:", url_path="pdca"),
@@ -21,6 +27,7 @@ PAGES = {
         st.Page("pages/history.py", title="提出履歴", icon=":material/history:", url_path="history"),
         st.Page("pages/report.py", title="年次報告書", icon=":material/description:", url_path="report"),
         st.Page("pages/council.py", title="審議会意見", icon=":material/account_balance:", url_path="council"),
+        OVERVIEW_AT_PATH,
     ],
 }
 

@@ -33,7 +33,7 @@ class AppPage:
 
     @property
     def url(self) -> str:
-        """The default page (概要) is served at "/": /overview shows "Page not found"."""
+        """The default page (概要) is served at "/" (/overview also opens it: tests/browser/test_pages)."""
         return "" if self.path == "overview" else self.path
 
 

@@ -8,7 +8,7 @@ import pytest
 from pipeline import ui
 from pipeline.texts import dashboard as dtxt
 from tests.browser.helpers import (
-    DASHBOARD, PAGES, SIDEBAR, drawn_charts, goto, metrics, problems, select_option, selected, wait_ready,
+    DASHBOARD, MAIN, PAGES, SIDEBAR, drawn_charts, goto, metrics, problems, select_option, selected, wait_ready,
 )
 
 pytestmark = pytest.mark.browser
@@ -20,6 +20,14 @@ def test_page_renders_without_errors(page, app_url, app_page):
     assert problems(page) == []
     if app_page.charts:
         assert drawn_charts(page) >= 1, f"/{app_page.path} shows no drawn chart"
+
+
+def test_overview_also_opens_at_its_own_path(page, app_url):
+    """A hand-typed /overview opens 概要 (not Streamlit's "Page not found" dialog)."""
+    goto(page, app_url, "overview", fy="2024")
+    assert problems(page) == []
+    assert page.locator(MAIN).get_by_role("heading", name=dtxt.OVERVIEW_TITLE, exact=True).count() == 1
+    assert drawn_charts(page) >= 1 and _fy_choice(page) == dtxt.fy(2024)
 
 
 def _fy_choice(page) -> str:
