@@ -1,6 +1,8 @@
 """Japanese strings of the dashboard pages, charts and shared sidebar."""
 from __future__ import annotations
 
+from .common import era_year
+
 # --- Shell / sidebar ----------------------------------------------------------
 FILTERS_HEADER = "表示条件"
 FY_LABEL = "年度"
@@ -18,11 +20,7 @@ def fy(year: int | None) -> str:
     if year is None:
         return "—"
     year = int(year)
-    if year >= 2019:
-        era = "令和元" if year == 2019 else f"令和{year - 2018}"
-    else:
-        era = f"平成{year - 1988}"
-    return f"{year}年度（{era}年度）"
+    return f"{year}年度（{era_year(year)}）"
 
 
 def fy_short(year: int | None) -> str:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from .common import era_year
+
 CITY = "さいたま市"
 PLAN_NAME = "さいたま市地球温暖化対策実行計画（区域施策編・事務事業編）"
 TITLE = "年次報告書"
@@ -154,10 +156,7 @@ BUILT = "作成しました。"
 
 
 def wareki(fy: int) -> str:
-    if fy >= 2019:
-        n = fy - 2018
-        return "令和元年度" if n == 1 else f"令和{n}年度"
-    return f"平成{fy - 1988}年度"
+    return era_year(fy)
 
 
 def fy_label(fy: int) -> str:

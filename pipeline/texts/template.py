@@ -6,6 +6,8 @@ drop-down prompts and error messages.
 """
 from __future__ import annotations
 
+from .common import era_year  # re-exported: the template writer uses texts.template.era_year
+
 from pipeline.contract import (
     INFO_CONTACT, INFO_CONTACT_PERSON, INFO_DEPARTMENT_CODE, INFO_DEPARTMENT_NAME,
     INFO_FISCAL_YEAR, SHEET_ACTIONS, SHEET_INDICATORS, SHEET_INFO, SHEET_PARTNERS,
@@ -131,17 +133,6 @@ GUIDE_SUBMIT = (
 )
 
 
-def era_year(fiscal_year: int) -> str:
-    """The Japanese-era name of a FY: 2024 → 令和6年度, 2019 → 令和元年度."""
-    if fiscal_year >= 2019:
-        n = fiscal_year - 2018
-        era = "令和"
-    elif fiscal_year >= 1989:
-        n = fiscal_year - 1988
-        era = "平成"
-    else:
-        return f"{fiscal_year}年度"
-    return f"{era}{'元' if n == 1 else n}年度"
 
 
 def sheet_title(sheet: str, fiscal_year: int | None, department_name: str | None) -> str:
