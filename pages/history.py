@@ -3,7 +3,7 @@ from dataclasses import asdict
 
 import streamlit as st
 
-from pipeline import audit_queries, auth, provenance, ui_auth, uploads
+from pipeline import audit_queries, auth, provenance, ui, ui_auth, uploads
 from pipeline import contract as c
 from pipeline.texts import auth as atxt
 from pipeline.texts import history as txt
@@ -45,9 +45,15 @@ with tabs[0]:
         st.dataframe(shown, column_config=txt.HISTORY_COLUMNS, hide_index=True, width="stretch",
                      key="history_table")
         rows = {int(r.submission_id): r for r in frame.itertuples()}
-        chosen = st.selectbox(txt.VERSION_SELECT, list(rows), key="history_version",
-                              format_func=lambda sid: txt.version_option(
-                                  sid, rows[sid].department_code, rows[sid].fiscal_year, rows[sid].status))
+        labels = {sid: txt.version_option(sid, r.department_code, r.fiscal_year, r.status)
+                  for sid, r in rows.items()}
+        # Keyed by the labels, so a restore (a status change) redraws them; the choice is
+        # remembered separately and carried over to the new widget.
+        remembered = st.session_state.get("history_chosen")
+        chosen = st.selectbox(txt.VERSION_SELECT, list(rows), format_func=labels.get,
+                              index=list(rows).index(remembered) if remembered in rows else 0,
+                              key=ui.content_key("history_version", labels.values()))
+        st.session_state["history_chosen"] = chosen
         row = rows[chosen]
         actions = st.columns(2)
         if auth.can_access_department(user, row.department_code):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import threading
 import weakref
+import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
@@ -322,6 +323,16 @@ def filters(*, year: bool = True) -> queries.Filters:
     _sync_url(f)
     area.caption(txt.SHARE_HINT)
     return f
+
+
+def content_key(prefix: str, labels) -> str:
+    """A widget key that changes whenever `labels` (the option labels) change.
+
+    The browser keeps showing the label it drew for the selected option even when the
+    script now formats that option differently (e.g. a version's status after a restore);
+    a new key makes a new widget with fresh labels."""
+    digest = zlib.crc32("\x1f".join(map(str, labels)).encode("utf-8"))
+    return f"{prefix}_{digest:08x}"
 
 
 # --- Empty states ------------------------------------------------------------------

@@ -6,6 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from pipeline import contract as c
 from pipeline import audit_queries, auth, ingest, queries
+from pipeline.texts import history as htxt
 from pipeline.ui_auth import SESSION_USER
 from pipeline.warehouse import connect
 from tests.upload_fixtures import (ROOT, _template_warehouse, d01_workbook, d02_workbook,  # noqa: F401
@@ -32,6 +33,11 @@ def page(username: str | None) -> AppTest:
     return at
 
 
+def version_box(at: AppTest):
+    """The version dropdown (its key follows its labels: pages/history.py)."""
+    return next(s for s in at.selectbox if s.label == htxt.VERSION_SELECT)
+
+
 def statuses(db) -> list[str]:
     with connect(db) as con:
         return [r[0] for r in con.execute("SELECT status FROM submissions ORDER BY submission_id").fetchall()]
@@ -51,10 +57,13 @@ def test_every_version_is_listed_with_who_when_file_and_hash(versions):
 
 def test_hq_restores_an_earlier_version_and_it_is_audited(versions):
     at = page("hq")
-    at.selectbox(key="history_version").set_value(1).run()
+    version_box(at).set_value(1).run()
     at.button(key="history_restore").click().run()
     assert not at.exception, at.exception
     assert "提出ID 1" in at.success[0].value
+    # the dropdown still shows the restored version, now labelled as the current one
+    assert version_box(at).value == 1
+    assert version_box(at).format_func(1).endswith(f"（{htxt.STATUS_LABELS[c.SUBMISSION_ACTIVE]}）")
     assert statuses(versions) == [c.SUBMISSION_ACTIVE, c.SUBMISSION_SUPERSEDED, c.SUBMISSION_ACTIVE]
     # The dashboards now show v1's value; nothing was deleted.
     table = queries.attainment_table(versions, queries.Filters(fiscal_year=2023))
@@ -65,7 +74,7 @@ def test_hq_restores_an_earlier_version_and_it_is_audited(versions):
 
 def test_department_cannot_restore(versions):
     at = page("d1")
-    at.selectbox(key="history_version").set_value(1).run()
+    version_box(at).set_value(1).run()
     assert not [b for b in at.button if b.key == "history_restore"]
     assert any("推進本部" in m.value for m in at.caption)
     assert statuses(versions) == [c.SUBMISSION_SUPERSEDED, c.SUBMISSION_ACTIVE, c.SUBMISSION_ACTIVE]
@@ -73,12 +82,12 @@ def test_department_cannot_restore(versions):
 
 def test_original_download_only_for_own_department_or_hq(versions):
     at = page("d1")
-    at.selectbox(key="history_version").set_value(3).run()
+    version_box(at).set_value(3).run()
     assert not [b for b in at.get("download_button")]
-    at.selectbox(key="history_version").set_value(2).run()
+    version_box(at).set_value(2).run()
     assert len(at.get("download_button")) == 1
     hq = page("hq")
-    hq.selectbox(key="history_version").set_value(3).run()
+    version_box(hq).set_value(3).run()
     assert len(hq.get("download_button")) == 1
 
 

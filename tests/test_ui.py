@@ -146,3 +146,10 @@ def test_chart_block(monkeypatch, small_db):
     assert len(at.dataframe) == 1
     assert list(at.dataframe[0].value.columns) == [txt.COLUMNS[c] for c in
                                                    ("status", "count", "previous", "change")]
+
+
+def test_content_key_follows_the_labels():
+    before = ui.content_key("history_version", ["提出ID 1 — D01 2023年度（以前の版）"])
+    after = ui.content_key("history_version", ["提出ID 1 — D01 2023年度（現在の版）"])
+    assert before.startswith("history_version_") and before != after
+    assert before == ui.content_key("history_version", ("提出ID 1 — D01 2023年度（以前の版）",))

@@ -133,6 +133,9 @@ def test_hq_restores_an_earlier_version(flow_page, flow_url):
     assert f"提出ID {sid}" in success.inner_text()
     assert problems(page) == []
     # the chosen version is now the active one, so it cannot be restored again
-    assert selected(page, htxt.VERSION_SELECT, MAIN).startswith(f"提出ID {sid} ")
+    shown = selected(page, htxt.VERSION_SELECT, MAIN)
+    assert shown.startswith(f"提出ID {sid} ")
+    # ... and the dropdown says so too (its labels are refreshed after the restore)
+    assert shown.endswith(f"（{htxt.STATUS_LABELS[c.SUBMISSION_ACTIVE]}）"), shown
     main.get_by_text(htxt.ALREADY_ACTIVE).wait_for()
     assert main.get_by_role("button", name=htxt.RESTORE, exact=True).count() == 0
