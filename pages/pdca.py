@@ -48,8 +48,10 @@ if incomplete.empty:
     st.success(txt.NO_INCOMPLETE)
 else:
     st.caption(txt.incomplete_caption(len(incomplete)))
-    ui.table(ui.derive(queries.blanks_as, incomplete, ("self_evaluation", "direction"), txt.BLANK),
-             f"pdca_incomplete_{fy}")
+    ui.table(ui.derive(queries.blanks_as, incomplete, ("self_evaluation", "direction"), txt.NOT_REPORTED),
+             f"pdca_incomplete_{fy}",
+             column_config={txt.COLUMNS["reasons"]: st.column_config.TextColumn(width="large"),
+                            txt.COLUMNS["action_name"]: st.column_config.TextColumn(width="medium")})
 
 matrix = ui.q(queries.pdca_matrix, f, txt.MATRIX_MAX_ACTIONS)
 shown_actions = matrix["action_code"].nunique()

@@ -301,7 +301,15 @@ def indicator_detail_chart(detail, title: str, subtitle: str | None = None, heig
     """Actual values against the straight path and the target, with the trend projection."""
     unit = detail.unit
     y_title = f"{detail.indicator_name}（{unit}）"
-    x = alt.X("fiscal_year:Q", axis=_fy_axis(), scale=alt.Scale(nice=False, padding=16))
+    # Room right of the target year for the target / projection labels, so they never sit
+    # on the path or the projection line (nothing is drawn after the target year).
+    first_year = int(min([detail.target_year, *detail.path["fiscal_year"].tolist(),
+                          *detail.series["fiscal_year"].tolist()]))
+    room = max(3, round(0.3 * (detail.target_year - first_year)))
+    axis = alt.Axis(title=txt.COLUMNS["fiscal_year"], format="d", tickMinStep=1,
+                    labelExpr=f"datum.value <= {int(detail.target_year)} ? datum.value + '年度' : ''")
+    x = alt.X("fiscal_year:Q", axis=axis,
+              scale=alt.Scale(nice=False, padding=16, domain=[first_year, int(detail.target_year) + room]))
     frames = []
     path = detail.path.rename(columns={"expected_value": "value"}).assign(series=txt.SERIES_PATH)
     frames.append(path)
@@ -329,18 +337,19 @@ def indicator_detail_chart(detail, title: str, subtitle: str | None = None, heig
         strokeWidth=4, point=alt.OverlayMarkDef(size=140, filled=True))
     target_pt = base.transform_filter(alt.datum.series == txt.SERIES_TARGET).mark_point(
         shape="diamond", size=420, filled=True)
-    above = (detail.projected_target_value is not None
-             and (detail.projected_target_value >= detail.target_value))
-    target_label = alt.Chart(target.assign(label=[f"目標 {detail.target_value:,.1f} {unit}"])).mark_text(
-        dy=26 if above else -24, dx=-14, align="right", fontSize=18, fontWeight="bold",
-        color=GREEN).encode(x=x, y="value:Q", text="label:N")
-    layers = [path_line, proj_line, actual_line, target_pt, target_label]
+    labels = [(txt.target_label_unit(detail.target_value, unit), detail.target_value, GREEN)]
     if detail.projected_target_value is not None:
-        proj = pd.DataFrame({"fiscal_year": [detail.target_year],
-                             "value": [detail.projected_target_value],
-                             "label": [f"推計 {detail.projected_target_value:,.1f} {unit}"]})
-        layers.append(alt.Chart(proj).mark_text(dy=-24 if above else 26, dx=-14, align="right",
-                                                fontSize=18, fontWeight="bold", color=VERMILLION).encode(x=x, y="value:Q", text="label:N"))
+        labels.append((txt.projection_label(detail.projected_target_value, unit),
+                       detail.projected_target_value, VERMILLION))
+    values = [v for _, v, _ in labels]
+    ys = spread_labels(values, data["value"].dropna().tolist() + values, height, 26)
+    layers = [path_line, proj_line, actual_line, target_pt]
+    for (text, _, colour), y in zip(labels, ys):
+        layers.append(alt.Chart(pd.DataFrame({"fiscal_year": [detail.target_year], "value": [y],
+                                              "label": [text]}))
+                      .mark_text(dx=16, align="left", baseline="middle", fontSize=18, fontWeight="bold",
+                                 color=colour)
+                      .encode(x=x, y="value:Q", text="label:N"))
     return alt.layer(*layers).properties(title=_title(title, subtitle), height=height)
 
 

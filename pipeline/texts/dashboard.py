@@ -121,6 +121,16 @@ COLUMNS = {
 KIND_PATH = "目標への直線経路"
 
 
+def target_label_unit(value: float, unit: str) -> str:
+    """The target beside an indicator's chart: "目標 1,800.0 kW"."""
+    return f"目標 {value:,.1f} {unit}"
+
+
+def projection_label(value: float, unit: str) -> str:
+    """The projected value at the target year: "推計 3,980.0 kW"."""
+    return f"推計 {value:,.1f} {unit}"
+
+
 def target_label(kt_co2: float) -> str:
     """The label beside a target point of the emissions chart: "目標 2,800"."""
     return f"目標 {kt_co2:,.0f}"
