@@ -419,7 +419,7 @@ def heatmap_chart(df: pd.DataFrame, measure: str, title: str):
     fmt = ",.1f" if measure == "co2_t" else ",d"
     base = alt.Chart(df).encode(
         x=alt.X("policy_name:N", sort=pols, title=txt.COLUMNS["policy_name"],
-                axis=alt.Axis(labelAngle=0, labelLimit=0, orient="bottom", labelExpr=_wrap(8, 3),
+                axis=alt.Axis(labelAngle=0, labelLimit=0, orient="bottom", labelExpr=_wrap(6, 4),
                               labelLineHeight=17, labelBaseline="top")),
         y=alt.Y("stakeholder_type:N", sort=types, title=None))
     rect = base.mark_rect(stroke="white", strokeWidth=2).encode(
@@ -460,8 +460,11 @@ def stakeholder_trend_chart(df: pd.DataFrame, measure: str, title: str, height: 
         x=alt.X("fy_label:N", title=txt.COLUMNS["fiscal_year"], axis=alt.Axis(labelAngle=0)),
         y=alt.Y(f"sum({measure}):Q",
                 title=f"{txt.STAKE_MEASURES[measure]}（{txt.STAKE_UNITS[measure]}）"),
+        # 13 categories: a 4-column legend with capped labels (full names in the tooltip), so it
+        # wraps instead of running off the right edge on a laptop screen
         color=alt.Color("stakeholder_type:N", title=txt.COLUMNS["stakeholder_type"], sort=types,
-                        scale=alt.Scale(scheme="tableau20")),
+                        scale=alt.Scale(scheme="tableau20"),
+                        legend=alt.Legend(columns=4, labelLimit=200)),
         tooltip=[_tip("fy_label", txt.COLUMNS["fiscal_year"], kind="N"),
                  _tip("stakeholder_type", txt.COLUMNS["stakeholder_type"], kind="N"),
                  _measure_tip("collaborations"), _measure_tip("participants"), _measure_tip("co2_t")],

@@ -50,6 +50,7 @@ h2, h3 { font-size: 2rem !important; }
 BASE_CSS = """
 <style>
 [data-testid="stMetricValue"] { font-size: 2.4rem; }
+[data-testid="stMainBlockContainer"], .block-container { padding-top: 3rem; }
 </style>
 """
 
