@@ -50,8 +50,9 @@ else:
     st.caption(txt.incomplete_caption(len(incomplete)))
     ui.table(ui.derive(queries.blanks_as, incomplete, ("self_evaluation", "direction"), txt.NOT_REPORTED),
              f"pdca_incomplete_{fy}",
-             column_config={txt.COLUMNS["reasons"]: st.column_config.TextColumn(width="large"),
-                            txt.COLUMNS["action_name"]: st.column_config.TextColumn(width="medium")})
+             column_config={txt.COLUMNS[k]: st.column_config.Column(width=w) for k, w in (
+                 ("action_code", "small"), ("action_name", 220), ("stages", "small"),
+                 ("reasons", 250), ("self_evaluation", "small"), ("direction", "small"))})
 
 matrix = ui.q(queries.pdca_matrix, f, txt.MATRIX_MAX_ACTIONS)
 shown_actions = matrix["action_code"].nunique()
