@@ -19,7 +19,7 @@ from pipeline.warehouse import connect
 from tests import factories as f
 from tests.test_backup import build_warehouse, indicator
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PAGES = ["", "attainment", "stakeholders", "pdca", "trends", "submissions"]
 
 pytestmark = pytest.mark.browser
@@ -44,23 +44,6 @@ def served(tmp_path_factory):
     server.stop()
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-    if not CHROMIUM.exists():
-        pytest.skip(f"needs {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-    pw = sync_playwright().start()
-    try:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=30_000)
-    except Exception as exc:  # noqa: BLE001 - no browser here: skip with the reason
-        pw.stop()
-        pytest.skip(f"chromium cannot start: {exc}")
-    yield browser
-    browser.close()
-    pw.stop()
-
-
 def workbooks(tmp: Path) -> list[Path]:
     files = [
         ("D01_2023.xlsx", f.submission(2023, "D01", indicators=[indicator("I01", 450)])),
@@ -80,12 +63,12 @@ def workbooks(tmp: Path) -> list[Path]:
     return paths
 
 
-def test_ingests_while_pages_load(served, chromium, tmp_path):
+def test_ingests_while_pages_load(served, browser, tmp_path):
     from tests.browser.conftest import warm_up
     from tests.browser.helpers import goto, problems, selected
 
-    warm_up(chromium, served.url)
-    context = chromium.new_context(viewport={"width": 1366, "height": 768}, locale="ja-JP")
+    warm_up(browser, served.url)
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="ja-JP")
     context.set_default_timeout(60_000)
     page = context.new_page()
     assert selected(goto(page, served.url, ""), dtxt.FY_LABEL).startswith("2022")
