@@ -24,6 +24,22 @@ def _submitted_at(path: Path, index: int) -> datetime:
     return base + offset
 
 
+def record_demo_council(db) -> None:
+    """Council opinions, responses and follow-up for the demo, written as the HQ account."""
+    from datetime import date
+
+    from . import auth, council
+    from .demo_content import COUNCIL_CYCLES, COUNCIL_OPINIONS
+    hq = auth.get_user(db, "hq")
+    for fy, (published, reviewed) in COUNCIL_CYCLES.items():
+        council.record_cycle(db, fy, published=date.fromisoformat(published),
+                             reviewed=date.fromisoformat(reviewed), user=hq)
+    for fy, level, target, opinion, response, followups in COUNCIL_OPINIONS:
+        opinion_id = council.add_opinion(db, fy, level, target, opinion, hq, response_text=response)
+        for status_year, status in followups:
+            council.set_status(db, opinion_id, status, status_year, hq)
+
+
 def _department_of(path: Path) -> str:
     parts = path.stem.split("_")
     return parts[1] if len(parts) > 1 else "dept"
@@ -59,4 +75,6 @@ def build_demo(db=None, *, scale: int = 1, progress=None, workdir: Path | None =
                         progress(f"  {p.location}: {p.message}")
         if rejected:
             raise RuntimeError(f"demo workbooks rejected: {rejected}")
+        if scale == 1:
+            record_demo_council(db)
         return f"計画マスタ版 {master_id}、提出 {accepted} 件"

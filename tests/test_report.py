@@ -142,10 +142,16 @@ def test_report_figures_equal_views(demo_db):
 
 
 def test_next_years_report_carries_council_opinions(demo_db):
+    # The demo records its own council opinions (demo_content.COUNCIL_OPINIONS); the test adds
+    # one more on FY2023's report.  FY N's report carries the opinions on FY N-1's report.
     r = report.build_report(demo_db, 2024)
-    assert list(r.council_previous["opinion_id"]) == [_DEMO["opinion_id"]]
-    assert r.council_previous["status"].iloc[0] == ctxt.STATUS_IN_PROGRESS
-    assert report.build_report(demo_db, 2023).council_previous.empty
+    carried = r.council_previous.set_index("opinion_id")
+    assert sorted(carried.index) == sorted(council.opinions(demo_db, 2023)["opinion_id"])
+    assert _DEMO["opinion_id"] in carried.index
+    assert carried.loc[_DEMO["opinion_id"], "status"] == ctxt.STATUS_IN_PROGRESS
+    earlier = report.build_report(demo_db, 2023).council_previous
+    assert sorted(earlier["opinion_id"]) == sorted(council.opinions(demo_db, 2022)["opinion_id"])
+    assert _DEMO["opinion_id"] not in set(earlier["opinion_id"])
 
 
 def test_report_cli_exit_codes(small_db, tmp_path):
