@@ -268,8 +268,6 @@ def test_libreoffice_saved_template_loads(libreoffice, tmp_path, fmt):
 # --- the demo ---------------------------------------------------------------------------
 
 def test_demo_command_builds_a_populated_warehouse(tmp_path):
-    if not (ROOT / "pipeline" / "demo.py").exists():
-        pytest.skip("pipeline/demo.py has not landed yet")
     db = tmp_path / "demo.duckdb"
     proc = subprocess.run([sys.executable, "-m", "pipeline", "--db", str(db), "demo"], cwd=ROOT,
                           capture_output=True, text=True, timeout=300)
