@@ -14,6 +14,7 @@ from datetime import datetime
 import pandas as pd
 
 from . import contract as c
+from . import queries
 
 
 # --- years and dates ---------------------------------------------------------
@@ -56,7 +57,7 @@ class EmissionsSummary:
     base_kt: float | None = None
     latest_year: int | None = None        # latest 実績 inventory year not after the FY
     latest_kt: float | None = None
-    target_year: int | None = None        # first target year after the latest actual
+    target_year: int | None = None        # first target year after the latest actual, total > 0
     target_kt: float | None = None
     path_kt: float | None = None          # straight path from base to target at latest_year
     reduction_pct: float | None = None    # (base − latest) / base × 100
@@ -67,46 +68,26 @@ class EmissionsSummary:
 
 def emission_totals(con) -> pd.DataFrame:
     """Net city-wide emissions (all sectors, removals included) per FY and kind."""
-    return con.execute(
-        "SELECT fiscal_year, kind, sum(kt_co2) AS kt_co2 FROM v_emissions "
-        "GROUP BY fiscal_year, kind ORDER BY fiscal_year, kind").df()
+    return queries.emission_totals(con)
 
 
 def emissions_summary(con, fiscal_year: int) -> EmissionsSummary:
-    """Emissions against the straight path and the pace (contract section 5)."""
-    totals = emission_totals(con)
-    out = EmissionsSummary()
-    base = totals[totals["kind"] == c.KIND_BASE]
-    if base.empty:
-        return out
-    out.base_year = int(base["fiscal_year"].iloc[0])
-    out.base_kt = float(base["kt_co2"].iloc[0])
-    actual = totals[(totals["kind"] == c.KIND_ACTUAL) & (totals["fiscal_year"] <= fiscal_year)
-                    & (totals["fiscal_year"] > out.base_year)]
-    if not actual.empty:
-        last = actual.sort_values("fiscal_year").iloc[-1]
-        out.latest_year, out.latest_kt = int(last["fiscal_year"]), float(last["kt_co2"])
-    after = out.latest_year or out.base_year
-    targets = totals[(totals["kind"] == c.KIND_TARGET) & (totals["fiscal_year"] > after)]
-    if targets.empty:
-        targets = totals[totals["kind"] == c.KIND_TARGET]
-    if not targets.empty:
-        first = targets.sort_values("fiscal_year").iloc[0]
-        out.target_year, out.target_kt = int(first["fiscal_year"]), float(first["kt_co2"])
-    if out.latest_year is not None and out.base_kt:
-        out.reduction_pct = (out.base_kt - out.latest_kt) / out.base_kt * 100
-        if out.latest_kt > 0 and out.base_kt > 0:
-            years = out.latest_year - out.base_year
-            out.actual_rate_pct = (1 - (out.latest_kt / out.base_kt) ** (1 / years)) * 100
-    if out.target_year is not None and out.target_year > out.base_year and out.base_kt:
-        if out.target_kt > 0 and out.base_kt > 0:
-            years = out.target_year - out.base_year
-            out.needed_rate_pct = (1 - (out.target_kt / out.base_kt) ** (1 / years)) * 100
-        if out.latest_year is not None:
-            out.path_kt = out.base_kt + (out.target_kt - out.base_kt) * (
-                (out.latest_year - out.base_year) / (out.target_year - out.base_year))
-    if out.actual_rate_pct is not None and out.needed_rate_pct is not None:
-        out.on_track = out.actual_rate_pct >= out.needed_rate_pct
+    """Emissions against the straight path and the pace (contract section 5).
+
+    The pace is the dashboard's own `queries.emission_pace`, so the report and the 概要 page
+    can never disagree; the report adds the straight-path value at the latest inventory year.
+    """
+    pace = queries.emission_pace(con, fiscal_year)
+    if pace is None:
+        return EmissionsSummary()
+    out = EmissionsSummary(
+        base_year=pace.base_year, base_kt=pace.base_kt, latest_year=pace.latest_year,
+        latest_kt=pace.latest_kt, target_year=pace.target_year, target_kt=pace.target_kt,
+        reduction_pct=pace.reduction_pct, actual_rate_pct=pace.actual_rate_pct,
+        needed_rate_pct=pace.needed_rate_pct, on_track=pace.on_track)
+    if pace.target_year is not None and pace.latest_year is not None:
+        out.path_kt = pace.base_kt + (pace.target_kt - pace.base_kt) * (
+            (pace.latest_year - pace.base_year) / (pace.target_year - pace.base_year))
     return out
 
 
