@@ -456,7 +456,9 @@ def stakeholder_trend_chart(df: pd.DataFrame, measure: str, title: str, height: 
     """Per FY, stacked by partner category."""
     data = _fy_label(df)
     types = [t for t in c.STAKEHOLDER_TYPES if t in set(data["stakeholder_type"])]
+    data["type_rank"] = data["stakeholder_type"].map({t: i for i, t in enumerate(types)})
     return alt.Chart(data).mark_bar(size=48).encode(
+        order=alt.Order("type_rank:Q", sort="descending"),   # stack in the legend's order
         x=alt.X("fy_label:N", title=txt.COLUMNS["fiscal_year"], axis=alt.Axis(labelAngle=0)),
         y=alt.Y(f"sum({measure}):Q",
                 title=f"{txt.STAKE_MEASURES[measure]}（{txt.STAKE_UNITS[measure]}）"),
