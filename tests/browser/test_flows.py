@@ -20,7 +20,8 @@ from pipeline.texts import auth as atxt
 from pipeline.texts import dashboard as dtxt
 from pipeline.texts import history as htxt
 from pipeline.texts import upload as utxt
-from tests.browser.helpers import MAIN, SIDEBAR, goto, metrics, problems, rerun, selected
+from tests.browser.helpers import (MAIN, SIDEBAR, goto, metrics, problems, rerun, selected,
+                                   wait_ready)
 from tests.test_template import fill_template_example, header_map
 
 pytestmark = pytest.mark.browser
@@ -113,19 +114,36 @@ def test_bad_workbook_shows_cell_located_errors(flow_page, flow_url, tmp_path):
     assert page.locator(MAIN).get_by_role("button", name=utxt.CONFIRM).count() == 0
 
 
+def choose_earlier_version(page, main) -> str:
+    """Pick the first superseded version in the version list; returns its label.
+
+    Signing in can be followed by one more rerun that redraws the list while it is open, so a
+    redrawn (detached) option is retried rather than failing the flow.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    superseded = htxt.STATUS_LABELS[c.SUBMISSION_SUPERSEDED]
+    combo = main.get_by_role("combobox", name=htxt.VERSION_SELECT, exact=True)
+    for _ in range(3):
+        wait_ready(page)
+        combo.click()
+        combo.fill(superseded)    # the list is virtualised: type to narrow it to earlier versions
+        option = page.get_by_role("option").filter(has_text=superseded).first
+        try:
+            option.wait_for(timeout=10_000)
+            label = option.inner_text(timeout=5_000).strip()
+            rerun(page, option.click)
+            return label
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    raise AssertionError("no earlier version could be chosen in the version list")
+
+
 def test_hq_restores_an_earlier_version(flow_page, flow_url):
     page = goto(flow_page, flow_url, "history")
     sign_in(page, HQ_USER)
     main = page.locator(MAIN)
-    superseded = htxt.STATUS_LABELS[c.SUBMISSION_SUPERSEDED]
-    combo = main.get_by_role("combobox", name=htxt.VERSION_SELECT, exact=True)
-    combo.click()
-    combo.fill(superseded)        # the list is virtualised: type to narrow it to earlier versions
-    options = page.get_by_role("option").filter(has_text=superseded)
-    options.first.wait_for()
-    label = options.first.inner_text().strip()
+    label = choose_earlier_version(page, main)
     sid = label.split()[1]
-    rerun(page, options.first.click)
 
     rerun(page, main.get_by_role("button", name=htxt.RESTORE, exact=True).click)
     success = page.locator('[data-testid="stAlertContentSuccess"]')
