@@ -8,7 +8,7 @@ PY     := $(VENV)/bin/python
 DB     ?= data/warehouse.duckdb
 PORT   ?= 8501
 
-.PHONY: run test bench demo venv system-deps clean
+.PHONY: run test bench demo venv fonts system-deps clean
 
 venv: $(VENV)/.installed
 
@@ -20,16 +20,24 @@ $(VENV)/.installed: requirements.txt
 # Debian packages the project uses: Chromium for browser tests, Noto CJK fonts
 # for Japanese PNG/PDF output, LibreOffice for "real office suite" fixtures.
 # Best effort: without root or apt the tests that need them skip with a reason.
+# `make run` needs only the fonts (PNG downloads, PDF report); `make test` needs all.
+FONTS_CHECK = fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	[ -f /usr/share/fonts/opentype/ipafont-gothic/ipagp.ttf ] || missing="$$missing fonts-ipafont-gothic";
+
+fonts:
+	@missing=""; $(FONTS_CHECK) $(APT_INSTALL)
+
 system-deps:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
-	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
-	[ -f /usr/share/fonts/opentype/ipafont-gothic/ipagp.ttf ] || missing="$$missing fonts-ipafont-gothic"; \
+	$(FONTS_CHECK) \
 	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-calc-nogui"; \
-	if [ -n "$$missing" ]; then \
+	$(APT_INSTALL)
+
+APT_INSTALL = if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing:$$missing"; \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing) >/tmp/pdca-apt.log 2>&1 \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) >/tmp/pdca-apt.log 2>&1 \
 	      || echo "warning: could not install$$missing (see /tmp/pdca-apt.log); dependent tests will skip"; \
 	  else echo "warning: missing$$missing and no root/apt; dependent tests will skip"; fi; \
 	fi
@@ -42,7 +50,7 @@ demo: venv
 	$(PY) -m pipeline --db $(DB) demo
 
 run: venv $(DB)
-	-@$(MAKE) --no-print-directory system-deps >/dev/null 2>&1 || true
+	-@$(MAKE) --no-print-directory fonts || true
 	PDCA_DB=$(DB) $(PY) -m streamlit run app.py --server.port $(PORT)
 
 test: venv system-deps
