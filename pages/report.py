@@ -1,7 +1,7 @@
 """年次報告書: choose a FY, build the report, download it as PDF and XLSX."""
 import streamlit as st
 
-from pipeline import queries, report, ui
+from pipeline import queries, report, report_pdf, ui
 from pipeline.texts import report as txt
 from pipeline.shell import ensure_app_shell
 
@@ -20,14 +20,20 @@ fy = st.selectbox(txt.YEAR_LABEL, years, format_func=txt.fy_label, key="report_y
 if st.button(txt.BUILD_BUTTON, type="primary", key="report_build"):
     with st.spinner(txt.BUILDING):
         data = report.build_report(ui.db(), fy)
-        st.session_state["report_files"] = (fy, report.render(data, ".pdf"), report.render(data, ".xlsx"))
+        try:
+            pdf = report.render(data, ".pdf")
+        except report_pdf.ReportFontMissing as exc:
+            st.warning(str(exc))
+            pdf = None
+        st.session_state["report_files"] = (fy, pdf, report.render(data, ".xlsx"))
     st.success(txt.BUILT)
 
 files = st.session_state.get("report_files")
 if files and files[0] == fy:
     left, right = st.columns(2)
-    left.download_button(txt.DOWNLOAD_PDF, files[1], file_name=txt.data_file_name(fy, ".pdf"),
-                         mime="application/pdf", key="report_pdf")
+    if files[1] is not None:
+        left.download_button(txt.DOWNLOAD_PDF, files[1], file_name=txt.data_file_name(fy, ".pdf"),
+                             mime="application/pdf", key="report_pdf")
     right.download_button(txt.DOWNLOAD_XLSX, files[2], file_name=txt.data_file_name(fy, ".xlsx"),
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           key="report_xlsx")

@@ -11,6 +11,7 @@ from .texts import report as txt
 def cmd_report(args) -> int:
     from .normalise import parse_year
     from .report import ReportError, write_report
+    from .report_pdf import ReportFontMissing
     try:
         year = parse_year(args.year)
     except ValueError:
@@ -21,7 +22,7 @@ def cmd_report(args) -> int:
         return 2
     try:
         out = write_report(getattr(args, "db", None), year, args.out)
-    except ReportError as exc:
+    except (ReportError, ReportFontMissing) as exc:
         print(str(exc), file=sys.stderr)
         return 1
     print(txt.wrote(out), file=sys.stderr)

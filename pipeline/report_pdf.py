@@ -161,7 +161,7 @@ def _fonts() -> tuple[Path, Path]:
         return IPA, IPA
     if FONT_REGULAR.exists():
         return FONT_REGULAR, FONT_BOLD if FONT_BOLD.exists() else FONT_REGULAR
-    raise ReportFontMissing("fonts-ipafont-gothic or fonts-noto-cjk is required for the PDF report")
+    raise ReportFontMissing(txt.FONT_MISSING)
 
 
 def _index(path: Path) -> int:

@@ -42,3 +42,22 @@ def test_builds_pdf_and_xlsx_for_the_chosen_year(tmp_path, monkeypatch):
     assert pdf[:5] == b"%PDF-" and xlsx[:2] == b"PK"
     labels = [el.proto.label for el in at.get("download_button")]
     assert labels == [txt.DOWNLOAD_PDF, txt.DOWNLOAD_XLSX]
+
+
+def test_without_japanese_fonts_the_pdf_is_refused_clearly(tmp_path, monkeypatch, capsys):
+    from pipeline import cli, report_pdf
+    monkeypatch.setattr(report_pdf, "IPA", tmp_path / "none.ttf")
+    monkeypatch.setattr(report_pdf, "FONT_REGULAR", tmp_path / "none.ttc")
+    db = tmp_path / "w.duckdb"
+    f.load_master(db)
+    assert all(r.accepted for r in f.ingest_all(db, f.d01(2024)))
+    assert cli.main(["--db", str(db), "report", "--year", "2024", "--out",
+                     str(tmp_path / "r.pdf")]) == 1
+    assert txt.FONT_MISSING in capsys.readouterr().err
+    # the page still offers the Excel version
+    at = _run(db, monkeypatch)
+    at.button(key="report_build").click()
+    at.run()
+    assert not at.exception
+    assert [w.value for w in at.warning] == [txt.FONT_MISSING]
+    assert [el.proto.label for el in at.get("download_button")] == [txt.DOWNLOAD_XLSX]

@@ -223,3 +223,6 @@ def page_footer(page: int) -> str:
 
 def data_file_name(fy: int, suffix: str) -> str:
     return f"年次報告書_{fy}年度{suffix}"
+
+FONT_MISSING = ("PDF の作成に必要な日本語フォントがありません。管理者に fonts-ipafont-gothic または "
+                "fonts-noto-cjk のインストール（make fonts）を依頼してください。Excel 版は作成できます。")
