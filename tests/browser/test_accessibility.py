@@ -10,7 +10,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from pipeline.texts import dashboard as dtxt
-from tests.browser.helpers import CHART, DASHBOARD, PAGES, goto, rerun
+from tests.browser.helpers import CHART, DASHBOARD, PAGES, goto, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -59,6 +59,21 @@ def test_no_serious_violations(page, app_url, axe, app_page):
     assert found == [], "\n".join(found)
 
 
+def open_expander(page, exp, content) -> None:
+    """Open an expander and wait for `content`; a click swallowed by a redraw is repeated."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    for _ in range(3):
+        if exp.locator("details").get_attribute("open") is None:
+            exp.locator("summary").click()
+        try:
+            content.wait_for(state="attached", timeout=15_000)
+            wait_ready(page)
+            return
+        except PlaywrightTimeout:
+            wait_ready(page)
+    content.wait_for(state="attached")
+
+
 @pytest.mark.parametrize("app_page", DASHBOARD, ids=lambda p: p.path)
 def test_every_chart_has_its_data_as_text(page, app_url, app_page):
     """Under each chart an expander holds the chart's data as a table."""
@@ -69,11 +84,10 @@ def test_every_chart_has_its_data_as_text(page, app_url, app_page):
     assert expanders.count() >= charts, f"{charts} charts but {expanders.count()} data expanders"
     for i in range(expanders.count()):
         exp = expanders.nth(i)
-        rerun(page, exp.locator("summary").click)    # the table is rendered once the expander opens
         # st.dataframe draws on a canvas; Glide Data Grid keeps an ARIA grid of the
         # visible cells inside it, which is what screen readers read.
         grid = exp.locator('[data-testid="stDataFrame"] table[role="grid"], [data-testid="stTable"] table').first
-        grid.wait_for(state="attached")
+        open_expander(page, exp, grid)               # the table is rendered once the expander opens
         rows = int(grid.get_attribute("aria-rowcount") or grid.locator("tr").count())
         cells = [t.strip() for t in grid.locator("td").all_text_contents()]
         assert rows >= 2 and any(cells), f"data table {i} under a chart has no rows as text"

@@ -80,6 +80,9 @@ def test_deep_link_on_fresh_server(browser, fresh_server):
     context = browser.new_context()
     try:
         p = goto(context.new_page(), fresh_server.url, "attainment", fy="2023")
+        # the first run notices the old multipage mode and reruns through app.py: wait for it
+        p.locator(SIDEBAR).get_by_text(ui.SECTION_DASHBOARD, exact=True).wait_for(timeout=30_000)
+        wait_ready(p)
         sidebar = p.locator(SIDEBAR).inner_text()
         assert ui.SECTION_DASHBOARD in sidebar and ui.SECTION_WORK in sidebar
         assert _fy_choice(p) == dtxt.fy(2023)
