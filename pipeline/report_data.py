@@ -99,11 +99,9 @@ def _policy_filter(policy_code: str | None) -> tuple[str, list]:
 
 def indicator_status_counts(con, fiscal_year: int, policy_code: str | None = None) -> dict[str, int]:
     """Indicators per status word (all five, in contract order) for the FY."""
-    extra, params = _policy_filter(policy_code)
-    found = dict(con.execute(
-        "SELECT status, count(*) FROM v_indicator_attainment WHERE fiscal_year = ?" + extra
-        + " GROUP BY status", [fiscal_year, *params]).fetchall())
-    return {status: int(found.get(status, 0)) for status in c.STATUSES}
+    counts = queries.indicator_status_counts(
+        con, queries.Filters(fiscal_year=fiscal_year, policy=policy_code))
+    return {row.status: int(row.count) for row in counts.itertuples()}
 
 
 def indicator_table(con, fiscal_year: int, policy_code: str | None = None) -> pd.DataFrame:
