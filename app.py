@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pipeline import ui, ui_auth
+from pipeline.dashboard import ui
+from pipeline.dashboard import sign_in
 
 st.set_page_config(page_title=ui.APP_TITLE, page_icon=":material/eco:", layout="wide")
 
@@ -33,5 +34,5 @@ PAGES = {
 
 navigation = st.navigation(PAGES)
 ui.render_shell()
-ui_auth.render_sign_in()
+sign_in.render_sign_in()
 navigation.run()

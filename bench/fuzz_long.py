@@ -27,19 +27,19 @@ def main(argv=None) -> int:
     from hypothesis import HealthCheck, settings, seed as hseed
 
     from tests import test_fuzz as tf
-    from pipeline import ingest
+    from pipeline import load
     from tests import factories as f
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "fuzz.duckdb"
-        result, _, _ = ingest.load_master_bytes(f.small_master(), "master.xlsx", db)
+        result, _, _ = load.load_master_bytes(f.small_master(), "master.xlsx", db)
         assert result.accepted
         counts = {"accepted": 0, "rejected": 0}
 
 
         def prop(ops):
             data, wb = tf.mutate(tf.BASE, ops)
-            sub = ingest.check(data, "fuzz.xlsx", None)
+            sub = load.check(data, "fuzz.xlsx", None)
             assert not sub.accepted
             report = tf.check_example(db, data, wb)
             counts["accepted" if report.accepted else "rejected"] += 1

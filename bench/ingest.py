@@ -9,7 +9,7 @@ and reports the ratios (goals: ingest ≥ 5× faster than the pandas read, and
 within 3× of the calamine read), plus the time to validate one 200-row
 workbook (goal < 0.3 s).  Each figure is the best of --repeat runs.
 
-    python bench/ingest.py [--scales 1,10] [--repeat 2]
+    python bench/load.py [--scales 1,10] [--repeat 2]
 """
 from __future__ import annotations
 
@@ -25,10 +25,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import pandas as pd  # noqa: E402
 import python_calamine  # noqa: E402
 
-from pipeline import contract as c  # noqa: E402
-from pipeline import ingest, store  # noqa: E402
-from pipeline.demo import write_demo_workbooks  # noqa: E402
-from pipeline.warehouse import connect  # noqa: E402
+from pipeline.ingest import contract as c  # noqa: E402
+from pipeline import load
+from pipeline.warehouse import store  # noqa: E402
+from pipeline.demo.workbooks import write_demo_workbooks  # noqa: E402
+from pipeline.warehouse.schema import connect  # noqa: E402
 
 GOAL_VS_PANDAS = 5.0
 GOAL_VS_CALAMINE = 3.0
@@ -61,10 +62,10 @@ def read_calamine(paths):
 def full_ingest(master: Path, paths, workdir: Path, run: list[int]):
     run[0] += 1
     db = workdir / f"bench-{run[0]}.duckdb"
-    result, _, _ = ingest.load_master_file(master, db)
+    result, _, _ = load.load_master_file(master, db)
     assert result.accepted, result.errors[:3]
     start, cpu = time.perf_counter(), time.process_time()
-    reports = ingest.ingest_paths(paths, db)
+    reports = load.ingest_paths(paths, db)
     elapsed = (time.perf_counter() - start, time.process_time() - cpu)
     rejected = [r for r in reports if not r.accepted]
     assert not rejected, [(r.file, r.errors[:2]) for r in rejected[:3]]
@@ -104,7 +105,7 @@ def bench_validate_200(paths, db: Path, repeat: int) -> tuple[float, int, str]:
     times = []
     for _ in range(max(3, repeat)):
         start = time.perf_counter()
-        sub = ingest.check(data, path.name, plan)
+        sub = load.check(data, path.name, plan)
         times.append(time.perf_counter() - start)
     assert sub.accepted, sub.errors[:3]
     return statistics.median(times), rows, path.name

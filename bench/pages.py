@@ -40,13 +40,14 @@ EMPTY_PAGE = "import streamlit as st\nst.title('empty')\n"
 # The same shell as app.py (navigation, sidebar, sign-in box) around an empty page.
 SHELL_PAGE = """
 import streamlit as st
-from pipeline import ui, ui_auth
+from pipeline.dashboard import ui
+from pipeline.dashboard import sign_in
 st.set_page_config(page_title=ui.APP_TITLE, layout="wide")
 def empty():
     st.write("")
 navigation = st.navigation([st.Page(empty, title="empty", default=True)])
 ui.render_shell()
-ui_auth.render_sign_in()
+sign_in.render_sign_in()
 navigation.run()
 """
 GOAL_RATIO, GOAL_MS = 5.0, 300.0
@@ -85,7 +86,7 @@ def build(scale: int, rebuild: bool) -> tuple[str | None, str]:
     for p in (db, Path(str(db) + ".wal")):
         p.unlink(missing_ok=True)
     try:
-        from pipeline.demo_loader import build_demo
+        from pipeline.demo.loader import build_demo
         t = time.perf_counter()
         summary = build_demo(db, scale=scale)
         return str(db), f"built in {time.perf_counter() - t:.0f} s ({summary})"
@@ -107,7 +108,7 @@ def _check(at: AppTest, what: str) -> None:
 
 
 def _clear() -> None:
-    from pipeline import ui
+    from pipeline.dashboard import ui
     ui.clear_caches()            # query results, chart specs and st.cache_data
 
 

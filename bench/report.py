@@ -8,8 +8,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline import report  # noqa: E402
-from pipeline.demo_loader import build_demo  # noqa: E402
+from pipeline.report import build as report  # noqa: E402
+from pipeline.demo.loader import build_demo  # noqa: E402
 
 GOAL_S = 10.0
 

@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.warehouse import connect  # noqa: E402
+from pipeline.warehouse.schema import connect  # noqa: E402
 
 GOAL_APP_MB = 400
 CHROMIUM = "/usr/bin/chromium"
@@ -146,7 +146,7 @@ def _wait_idle(page, timeout_s: float = 120) -> None:
 
 def report_time(db: Path, fy: int, workdir: Path) -> dict:
     try:
-        from pipeline import report
+        from pipeline.report import build as report
     except ImportError:
         return {"skipped": "pipeline/report.py not present"}
     out = {}
@@ -163,7 +163,7 @@ def main(argv=None) -> int:
     ap.add_argument("--keep", help="copy the built warehouse here")
     ap.add_argument("--db", help="use this existing warehouse instead of building one")
     args = ap.parse_args(argv)
-    from pipeline.demo_loader import build_demo
+    from pipeline.demo.loader import build_demo
     ok = True
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)

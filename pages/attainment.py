@@ -1,9 +1,12 @@
 """目標達成状況: every indicator's attainment and status, and one indicator in detail."""
 import streamlit as st
 
-from pipeline import charts, contract, queries, ui
+from pipeline.analysis import charts
+from pipeline.ingest import contract
+from pipeline.analysis import queries
+from pipeline.dashboard import ui
 from pipeline.texts import dashboard as txt
-from pipeline.shell import ensure_app_shell
+from pipeline.dashboard.shell import ensure_app_shell
 
 ensure_app_shell()
 

@@ -1,9 +1,13 @@
 """審議会意見: the council's opinions on the annual report, the city's responses and follow-up."""
 import streamlit as st
 
-from pipeline import auth, council, queries, ui, ui_auth
+from pipeline.access import auth
+from pipeline import council
+from pipeline.analysis import queries
+from pipeline.dashboard import ui
+from pipeline.dashboard import sign_in
 from pipeline.texts import council as txt
-from pipeline.shell import ensure_app_shell
+from pipeline.dashboard.shell import ensure_app_shell
 
 ensure_app_shell()
 
@@ -34,7 +38,7 @@ if open_all.empty:
 else:
     st.dataframe(council.opinions_display(open_all), hide_index=True, width="stretch")
 
-user = ui_auth.current_user()
+user = sign_in.current_user()
 if user is None or user.role != auth.ROLE_HQ:
     st.info(txt.HQ_ONLY)
     st.stop()

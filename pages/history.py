@@ -3,17 +3,22 @@ from dataclasses import asdict
 
 import streamlit as st
 
-from pipeline import audit_queries, auth, provenance, ui, ui_auth, uploads
-from pipeline import contract as c
+from pipeline.warehouse import audit
+from pipeline.access import auth
+from pipeline.warehouse import provenance
+from pipeline.dashboard import ui
+from pipeline.dashboard import sign_in
+from pipeline.access import uploads
+from pipeline.ingest import contract as c
 from pipeline.texts import auth as atxt
 from pipeline.texts import history as txt
-from pipeline.warehouse import WarehouseBusy, connect
-from pipeline.shell import ensure_app_shell
+from pipeline.warehouse.schema import WarehouseBusy, connect
+from pipeline.dashboard.shell import ensure_app_shell
 
 ensure_app_shell()
 
 st.title(txt.TITLE)
-user = ui_auth.require_roles(*auth.ROLES)
+user = sign_in.require_roles(*auth.ROLES)
 st.caption(txt.INTRO)
 
 notice = st.session_state.pop("history_notice", None)
@@ -27,7 +32,7 @@ tabs = st.tabs(tab_names)
 # --- versions ------------------------------------------------------------------------------
 with tabs[0]:
     with connect() as con:
-        departments, years = audit_queries.history_filters(con)
+        departments, years = audit.history_filters(con)
     names = dict(departments)
     left, right = st.columns(2)
     department = left.selectbox(txt.DEPARTMENT, [None, *names],
@@ -37,7 +42,7 @@ with tabs[0]:
                            format_func=lambda y: txt.ALL if y is None else txt.year_label(y),
                            key="history_year")
     with connect() as con:
-        frame = audit_queries.submission_history(con, department, year)
+        frame = audit.submission_history(con, department, year)
     if frame.empty:
         st.info(txt.NO_SUBMISSIONS)
     else:
@@ -115,7 +120,7 @@ if user.is_hq:
         chosen_actions = st.multiselect(txt.AUDIT_FILTER, list(txt.AUDIT_ACTION_LABELS),
                                         format_func=txt.AUDIT_ACTION_LABELS.get, key="audit_actions")
         with connect() as con:
-            events = audit_queries.audit_log(con, actions=chosen_actions or None)
+            events = audit.audit_log(con, actions=chosen_actions or None)
         events = events.assign(action=events["action"].map(lambda a: txt.AUDIT_ACTION_LABELS.get(a, a)))
         st.dataframe(events, column_config=txt.AUDIT_COLUMNS, hide_index=True, width="stretch",
                      key="audit_table")

@@ -1,9 +1,12 @@
 """年次報告書: choose a FY, build the report, download it as PDF and XLSX."""
 import streamlit as st
 
-from pipeline import queries, report, report_pdf, ui
+from pipeline.analysis import queries
+from pipeline.report import build as report
+from pipeline.report import pdf as report_pdf
+from pipeline.dashboard import ui
 from pipeline.texts import report as txt
-from pipeline.shell import ensure_app_shell
+from pipeline.dashboard.shell import ensure_app_shell
 
 ensure_app_shell()
 

@@ -1,9 +1,11 @@
 """提出状況: which departments have submitted for a FY, when, and how many versions."""
 import streamlit as st
 
-from pipeline import charts, queries, ui
+from pipeline.analysis import charts
+from pipeline.analysis import queries
+from pipeline.dashboard import ui
 from pipeline.texts import dashboard as txt
-from pipeline.shell import ensure_app_shell
+from pipeline.dashboard.shell import ensure_app_shell
 
 ensure_app_shell()
 

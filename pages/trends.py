@@ -1,9 +1,11 @@
 """経年推移: emissions by sector, status shares, self-evaluation transitions, two-FY comparison."""
 import streamlit as st
 
-from pipeline import charts, queries, ui
+from pipeline.analysis import charts
+from pipeline.analysis import queries
+from pipeline.dashboard import ui
 from pipeline.texts import dashboard as txt
-from pipeline.shell import ensure_app_shell
+from pipeline.dashboard.shell import ensure_app_shell
 
 ensure_app_shell()
 

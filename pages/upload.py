@@ -1,16 +1,19 @@
 """提出: choose the FY, download the form, upload, check, preview, confirm."""
 import streamlit as st
 
-from pipeline import auth, diff, ui_auth, uploads
-from pipeline import contract as c
+from pipeline.access import auth
+from pipeline.access import diff
+from pipeline.dashboard import sign_in
+from pipeline.access import uploads
+from pipeline.ingest import contract as c
 from pipeline.texts import upload as txt
-from pipeline.warehouse import WarehouseError
-from pipeline.shell import ensure_app_shell
+from pipeline.warehouse.schema import WarehouseError
+from pipeline.dashboard.shell import ensure_app_shell
 
 ensure_app_shell()
 
 st.title(txt.TITLE)
-user = ui_auth.require_roles(*auth.UPLOAD_ROLES)
+user = sign_in.require_roles(*auth.UPLOAD_ROLES)
 st.caption(txt.INTRO)
 
 departments = uploads.departments_for(None, user)

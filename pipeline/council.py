@@ -21,14 +21,15 @@ import pandas as pd
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from . import auth, store
-from .contract import Column, TableSheet
-from .problems import Problem, RejectedFile
-from .reader import read_workbook
-from .tables import parse_table
-from .texts import council as txt
-from .texts import validation as vtxt
-from .warehouse import connect
+from pipeline.access import auth
+from pipeline.warehouse import store
+from pipeline.ingest.contract import Column, TableSheet
+from pipeline.ingest.problems import Problem, RejectedFile
+from pipeline.ingest.reader import read_workbook
+from pipeline.ingest.tables import parse_table
+from pipeline.texts import council as txt
+from pipeline.texts import validation as vtxt
+from pipeline.warehouse.schema import connect
 
 TABLES_SQL = """
 CREATE TABLE IF NOT EXISTS council_opinions (

@@ -10,7 +10,7 @@ from typing import Any
 
 import openpyxl
 
-from pipeline import contract as c
+from pipeline.ingest import contract as c
 
 DEPARTMENTS = [
     {c.COL_DEPARTMENT_CODE: "D01", c.COL_DEPARTMENT_NAME: "ゼロカーボン推進戦略課", c.COL_BUREAU: "環境局"},
@@ -157,17 +157,17 @@ def d02(year: int = 2024, **kw) -> bytes:
 
 def load_master(db, data: bytes | None = None):
     """Load `data` (default small_master()) as the current master; returns the MasterResult."""
-    from pipeline import ingest
-    result, _, _ = ingest.load_master_bytes(small_master() if data is None else data, "master.xlsx", db)
+    from pipeline import load
+    result, _, _ = load.load_master_bytes(small_master() if data is None else data, "master.xlsx", db)
     assert result.accepted, [p.message for p in result.problems]
     return result
 
 
 def ingest_all(db, *workbooks, **kw):
     """Ingest workbooks (bytes, or (name, bytes)) in one call; returns the IngestReports."""
-    from pipeline import ingest
+    from pipeline import load
     files = [w if isinstance(w, tuple) else (f"wb{i}.xlsx", w) for i, w in enumerate(workbooks)]
-    return ingest.ingest_bytes(files, db, **kw)
+    return load.ingest_bytes(files, db, **kw)
 
 
 def patch_zip(data: bytes, member: str, transform) -> bytes:

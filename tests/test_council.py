@@ -7,9 +7,11 @@ import io
 import openpyxl
 import pytest
 
-from pipeline import auth, council, report
+from pipeline.access import auth
+from pipeline import council
+from pipeline.report import build as report
 from pipeline.texts import council as txt
-from pipeline.warehouse import connect
+from pipeline.warehouse.schema import connect
 from tests import factories as f
 
 HQ = auth.User("hq1", auth.ROLE_HQ)
@@ -127,7 +129,7 @@ def test_display_frames(db):
 
 
 def test_cli_import(db, tmp_path):
-    from pipeline import cli
+    from pipeline.cli import main as cli
     path = tmp_path / "council.xlsx"
     path.write_bytes(_workbook([[2023, txt.LEVEL_PLAN, None, "CLIの意見", "対応", None, None, None]]))
     assert cli.main(["--db", str(db), "council", "import", str(path)]) == 0

@@ -13,12 +13,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pipeline import cli
-from pipeline import contract as c
-from pipeline.warehouse import connect
+from pipeline.cli import main as cli
+from pipeline.ingest import contract as c
+from pipeline.warehouse.schema import connect
 from tests import factories as f
 from tests.factories import action_row, partner_row
-from tests.test_template import fill_template_example
+from tests.ingest.test_template import fill_template_example
 
 SOFFICE = shutil.which("soffice") or ("/usr/bin/soffice" if os.path.exists("/usr/bin/soffice") else None)
 needs_soffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
@@ -163,7 +163,7 @@ def check_spellings(db) -> None:
 
 
 def load_all(db, master: bytes, books: dict[str, bytes], suffix=".xlsx"):
-    result, _, _ = __import__("pipeline.ingest", fromlist=["x"]).load_master_bytes(master, "m" + suffix, db)
+    result, _, _ = __import__("pipeline.load", fromlist=["x"]).load_master_bytes(master, "m" + suffix, db)
     assert result.accepted, result.errors
     reports = f.ingest_all(db, *[(name + suffix, data) for name, data in books.items()])
     for r in reports:
@@ -211,7 +211,7 @@ def libreoffice(tmp_path_factory):
     for name, data in books.items():
         (src / f"{name}.xlsx").write_bytes(data)
     # a pre-filled form written by us and filled in as a department would
-    from pipeline.template import TemplateAction, TemplateIndicator, write_template
+    from pipeline.ingest.template import TemplateAction, TemplateIndicator, write_template
     write_template(src / "form.xlsx", fiscal_year=2023, department_code="D01",
                    department_name=f.DEPARTMENTS[0][c.COL_DEPARTMENT_NAME],
                    actions=[TemplateAction(a[c.COL_ACTION_CODE], a[c.COL_ACTION_NAME]) for a in f.ACTIONS[:2]],

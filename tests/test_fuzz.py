@@ -4,7 +4,7 @@ Each example starts from a valid department workbook and applies a handful of
 random mutations: values of every type in any cell (headers included), deleted
 and renamed sheets, inserted blank rows, merged cells, huge strings, formulas.
 The file must then be accepted whole, or rejected with errors whose sheet and
-cell exist — never an exception from `ingest.check`/`ingest_bytes`, never a
+cell exist — never an exception from `load.check`/`ingest_bytes`, never a
 partial load.  bench/fuzz_long.py runs the same property for longer.
 """
 from __future__ import annotations
@@ -20,13 +20,14 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from pipeline import contract as c
-from pipeline import ingest, store
-from pipeline.normalise import nfkc
+from pipeline.ingest import contract as c
+from pipeline import load
+from pipeline.warehouse import store
+from pipeline.ingest.normalise import nfkc
 from pipeline.texts import validation as vtxt
-from pipeline.warehouse import connect
+from pipeline.warehouse.schema import connect
 from tests import factories as f
-from tests.test_backup import indicator, partner
+from tests.warehouse.test_backup import indicator, partner
 
 EXAMPLES = 60
 CELL = re.compile(r"^([A-Z]{1,3})([1-9][0-9]*)$")
@@ -111,7 +112,7 @@ def assert_located(problems, wb: openpyxl.Workbook) -> None:
     by_key = {nfkc(ws.title): ws for ws in wb.worksheets}
     for p in problems:
         assert isinstance(p.message, str) and p.message.strip()
-        # ingest.check turns an exception into INTERNAL_ERROR: that is a bug here
+        # load.check turns an exception into INTERNAL_ERROR: that is a bug here
         assert p.message != vtxt.INTERNAL_ERROR, "validation raised (see the log)"
         if p.sheet is None:
             assert p.cell is None, p
@@ -130,17 +131,17 @@ def assert_located(problems, wb: openpyxl.Workbook) -> None:
 @pytest.fixture(scope="module")
 def fuzz_db(tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("fuzz") / "fuzz.duckdb"
-    result, _, _ = ingest.load_master_bytes(f.small_master(), "master.xlsx", db)
+    result, _, _ = load.load_master_bytes(f.small_master(), "master.xlsx", db)
     assert result.accepted
     return db
 
 
-def check_example(db: Path, data: bytes, wb) -> ingest.IngestReport:
+def check_example(db: Path, data: bytes, wb) -> load.IngestReport:
     with connect(db) as con:
         before = con.execute("SELECT count(*), (SELECT count(*) FROM action_reports), "
                              "(SELECT count(*) FROM indicator_values), (SELECT count(*) FROM partner_rows) "
                              "FROM submissions").fetchone()
-    report = ingest.ingest_bytes([("fuzz.xlsx", data)], db)[0]
+    report = load.ingest_bytes([("fuzz.xlsx", data)], db)[0]
     with connect(db) as con:
         after = con.execute("SELECT count(*), (SELECT count(*) FROM action_reports), "
                             "(SELECT count(*) FROM indicator_values), (SELECT count(*) FROM partner_rows) "
@@ -173,7 +174,7 @@ def test_base_workbook_is_accepted(fuzz_db):
 @given(ops=mutations)
 def test_mutated_workbooks_are_accepted_whole_or_rejected_with_located_errors(fuzz_db, ops):
     data, wb = mutate(BASE, ops)
-    sub = ingest.check(data, "fuzz.xlsx", None)       # no master: still no exception
+    sub = load.check(data, "fuzz.xlsx", None)       # no master: still no exception
     assert not sub.accepted
     assert vtxt.INTERNAL_ERROR not in [p.message for p in sub.errors]
     report = check_example(fuzz_db, data, wb)
@@ -184,7 +185,7 @@ def test_mutated_workbooks_are_accepted_whole_or_rejected_with_located_errors(fu
 @given(cut=st.integers(0, len(BASE) - 1), junk=st.binary(min_size=0, max_size=64))
 def test_truncated_or_spliced_bytes_never_raise(cut, junk):
     data = BASE[:cut] + junk
-    sub = ingest.check(data, "broken.xlsx", None)
+    sub = load.check(data, "broken.xlsx", None)
     assert not sub.accepted and sub.errors
     assert vtxt.INTERNAL_ERROR not in [p.message for p in sub.errors]
     assert all(p.cell is None or CELL.match(p.cell) for p in sub.errors)

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 
-from pipeline import auth, ingest
-from pipeline import contract as c
+from pipeline.access import auth
+from pipeline import load
+from pipeline.ingest import contract as c
 from tests import factories as f
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,7 +33,7 @@ def _template_warehouse(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("template") / "warehouse.duckdb"
     saved, auth._hasher = auth._hasher, FAST_HASHER
     try:
-        result, _, _ = ingest.load_master_bytes(f.small_master(), "master.xlsx", path, loaded_by="test")
+        result, _, _ = load.load_master_bytes(f.small_master(), "master.xlsx", path, loaded_by="test")
         assert result.accepted
         auth.add_account(path, "hq", PASSWORDS["hq"], auth.ROLE_HQ, actor="test")
         auth.add_account(path, "d1", PASSWORDS["d1"], auth.ROLE_DEPARTMENT, department_code="D01",

@@ -1,7 +1,7 @@
 """Japanese texts of the history page (提出履歴): versions, provenance, audit log."""
 from __future__ import annotations
 
-from .. import contract as _c
+from pipeline.ingest import contract as _c
 
 TITLE = "提出履歴"
 INTRO = ("所管課・年度ごとに、これまでに登録されたすべての版を表示します。"

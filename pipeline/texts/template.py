@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .common import era_year  # re-exported: the template writer uses texts.template.era_year
 
-from pipeline.contract import (
+from pipeline.ingest.contract import (
     INFO_CONTACT, INFO_CONTACT_PERSON, INFO_DEPARTMENT_CODE, INFO_DEPARTMENT_NAME,
     INFO_FISCAL_YEAR, SHEET_ACTIONS, SHEET_INDICATORS, SHEET_INFO, SHEET_PARTNERS,
 )

@@ -1,7 +1,7 @@
 """Japanese texts of the upload page (提出), its preview and pipeline.uploads / pipeline.diff."""
 from __future__ import annotations
 
-from .. import contract as _c
+from pipeline.ingest import contract as _c
 from .warehouse import BUSY as _BUSY
 
 TITLE = "提出"

@@ -49,11 +49,11 @@ def pytest_collection_modifyitems(config, items):
 
 def _build_with_factories(db: Path) -> None:
     """A tiny warehouse from tests/factories.py (used only while pipeline.demo is missing)."""
-    from pipeline import contract as c
-    from pipeline import ingest
+    from pipeline.ingest import contract as c
+    from pipeline import load
     from tests import factories as f
 
-    result, _, _ = ingest.load_master_bytes(f.small_master(), "master.xlsx", db, loaded_by="test:HQ")
+    result, _, _ = load.load_master_bytes(f.small_master(), "master.xlsx", db, loaded_by="test:HQ")
     assert result.accepted, [p.message for p in result.errors]
     files = []
     for year, figure in ((2022, 300), (2023, 450), (2024, 700)):
@@ -61,7 +61,7 @@ def _build_with_factories(db: Path) -> None:
             {c.COL_INDICATOR_CODE: "I01", c.COL_ACTUAL_VALUE: figure}])))
         files.append((f"FY{year}_D02.xlsx", f.submission(year, "D02", actions=[f.action_row("A003")], indicators=[
             {c.COL_INDICATOR_CODE: "I02", c.COL_ACTUAL_VALUE: 38 - (year - 2022) * 3}])))
-    reports = ingest.ingest_bytes(files, db, loaded_by="test:dept")
+    reports = load.ingest_bytes(files, db, loaded_by="test:dept")
     assert all(r.accepted for r in reports), [r.summary for r in reports if not r.accepted]
 
 
@@ -71,7 +71,7 @@ def demo_db(tmp_path_factory) -> Path:
     prebuilt = os.environ.get("PDCA_BROWSER_DEMO_DB")   # local iteration: reuse a built demo
     if prebuilt:
         return _copy_db(Path(prebuilt), db.parent)
-    if importlib.util.find_spec("pipeline.demo") is None:
+    if importlib.util.find_spec("pipeline.demo.workbooks") is None:
         _build_with_factories(db)
         return db
     run = subprocess.run([sys.executable, "-m", "pipeline", "--db", str(db), "demo"], cwd=ROOT,

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import contract as c
+from pipeline.ingest import contract as c
 from pipeline.texts import dashboard as dtxt
-from pipeline.warehouse import connect
+from pipeline.warehouse.schema import connect
 from tests import factories as f
-from tests.test_backup import build_warehouse, indicator
+from tests.warehouse.test_backup import build_warehouse, indicator
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ["", "attainment", "stakeholders", "pdca", "trends", "submissions"]

@@ -14,15 +14,15 @@ import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
 
-from pipeline import auth
-from pipeline import contract as c
+from pipeline.access import auth
+from pipeline.ingest import contract as c
 from pipeline.texts import auth as atxt
 from pipeline.texts import dashboard as dtxt
 from pipeline.texts import history as htxt
 from pipeline.texts import upload as utxt
 from tests.browser.helpers import (MAIN, SIDEBAR, goto, metrics, problems, rerun, selected,
                                    wait_ready)
-from tests.test_template import fill_template_example, header_map
+from tests.ingest.test_template import fill_template_example, header_map
 
 pytestmark = pytest.mark.browser
 

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from pipeline import ui
+from pipeline.dashboard import ui
 from pipeline.texts import dashboard as dtxt
 from tests.browser.helpers import (
     DASHBOARD, MAIN, PAGES, SIDEBAR, drawn_charts, goto, metrics, problems, select_option, selected, wait_ready,

@@ -1,0 +1,595 @@
+"""Streamlit glue shared by every page: shell, sidebar filters, cached queries, chart blocks.
+
+- Filters (FY, 所管課, 基本方針) and presentation mode live in the URL query
+  parameters (`?fy=2024&dept=D01&policy=P1&present=1`), so a shared link
+  reproduces the view; they are also kept in the session so switching pages
+  keeps them even though page navigation clears the URL parameters.
+- Queries run through `q(fn, ...)`: cached by (db path, warehouse version
+  token, arguments), so a new submission shows on the next rerun without a
+  restart.
+- Pages never write user text as HTML: tables and markdown only.
+"""
+from __future__ import annotations
+
+import functools
+import threading
+import weakref
+import zlib
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from pipeline.analysis import charts
+from pipeline.analysis import queries
+from pipeline.warehouse import schema
+from pipeline.texts import dashboard as txt
+
+APP_TITLE = "ゼロカーボン計画 進捗管理"
+SECTION_DASHBOARD = "ダッシュボード"
+SECTION_WORK = "提出・報告"
+
+QP_FY, QP_DEPT, QP_POLICY, QP_PRESENT = "fy", "dept", "policy", "present"
+_STATE = "_dashboard_filters"
+_PRESENT = "_dashboard_present"
+W_FY, W_DEPT, W_POLICY, W_PRESENT = "flt_fy", "flt_dept", "flt_policy", "flt_present"
+
+PRESENT_CSS = """
+<style>
+html { font-size: 20px; }
+[data-testid="stMainBlockContainer"], .block-container { max-width: 100% !important;
+    padding-top: 1.5rem !important; padding-left: 2.5rem !important; padding-right: 2.5rem !important; }
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.35rem; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] > div { font-size: 3.2rem !important; }
+[data-testid="stMetricLabel"] p { font-size: 1.3rem !important; }
+[data-testid="stMetricDelta"] { font-size: 1.3rem !important; }
+h1 { font-size: 2.8rem !important; }
+h2, h3 { font-size: 2rem !important; }
+</style>
+"""
+BASE_CSS = """
+<style>
+[data-testid="stMetricValue"] { font-size: 2.4rem; }
+[data-testid="stMainBlockContainer"], .block-container { padding-top: 3rem; }
+</style>
+"""
+
+
+# --- Queries -----------------------------------------------------------------------
+
+def db() -> str:
+    return str(schema.db_path())
+
+
+class _Memo:
+    """A small process-wide LRU of results keyed by plain hashable tuples whose second and
+    third items are (db path, version token).  A hit is a dict lookup: no argument hashing
+    by Streamlit, no pickling.  When a write lands (a new token for a path), the entries of
+    older versions of that warehouse are dropped, so memory stays bounded by one version."""
+
+    def __init__(self, max_entries: int):
+        self.max_entries = max_entries
+        self._data: OrderedDict = OrderedDict()
+        self._tokens: dict[str, tuple] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple):
+        with self._lock:
+            value = self._data.get(key, _MISSING)
+            if value is not _MISSING:
+                self._data.move_to_end(key)
+            return value
+
+    def put(self, key: tuple, value) -> None:
+        path, token = key[1], key[2]
+        with self._lock:
+            if self._tokens.get(path, token) != token:
+                for old in [k for k in self._data if k[1] == path and k[2] != token]:
+                    del self._data[old]
+            self._tokens[path] = token
+            self._data[key] = value
+            while len(self._data) > self.max_entries:
+                self._data.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+            self._tokens.clear()
+
+
+_MISSING = object()
+_results = _Memo(2000)
+_specs = _Memo(500)
+
+
+def clear_caches() -> None:
+    """Forget every cached query result and chart spec (benchmarks, tests)."""
+    _results.clear()
+    _specs.clear()
+    st.cache_data.clear()
+
+
+def _fresh(value):
+    """The caller's own view of a cached result: frames are copied shallowly (pandas
+    copy-on-write keeps the cached one intact), lists and dicts copied."""
+    if isinstance(value, pd.DataFrame):
+        return value.copy(deep=False)
+    if isinstance(value, (list, dict)):
+        return type(value)(value)
+    return value
+
+
+def _memoised(key: tuple, compute):
+    try:
+        value = _results.get(key)
+    except TypeError:                       # an unhashable argument: no memo
+        return compute()
+    if value is _MISSING:
+        value = compute()
+        _results.put(key, value)
+    return _fresh(value)
+
+
+# Where each object handed out by `q` came from (query name, db, version, arguments), by
+# identity and only while the object lives: `lazy` charts built from query results are
+# cached by these small keys instead of hashing the frames' contents on every rerun.
+_origins: dict[int, tuple[weakref.ref, tuple]] = {}
+_origins_lock = threading.Lock()
+
+
+def _remember(obj, key: tuple):
+    try:
+        ref = weakref.ref(obj, lambda _r, i=id(obj): _origins.pop(i, None))
+    except TypeError:                       # ints, strings, lists, None: hashed cheaply
+        return obj
+    with _origins_lock:
+        _origins[id(obj)] = (ref, key)
+    return obj
+
+
+def origin(obj) -> tuple | None:
+    """The query key of an object returned by `q` in this process (None for anything else)."""
+    entry = _origins.get(id(obj))
+    if entry is not None and entry[0]() is obj:
+        return entry[1]
+    return None
+
+
+def _run_query(name: str, db_path: str, args: tuple, kwargs: tuple):
+    fn = getattr(queries, name)
+    with schema.connect(db_path) as con:
+        return fn(con, *args, **dict(kwargs))
+
+
+def q(fn, *args, **kwargs):
+    """Run a named query of pipeline.queries, cached until the warehouse changes.
+
+    A warm rerun costs a stat of the warehouse file (its version token) and a dict
+    lookup; the database is not opened."""
+    path = db()
+    token = schema.version_token(path)
+    kw = tuple(sorted(kwargs.items()))
+    key = ("q", path, token, fn.__name__, args, kw)
+    try:
+        result = _memoised(key, lambda: _run_query(fn.__name__, path, args, kw))
+    except schema.WarehouseError as exc:
+        st.error(str(exc))
+        st.stop()
+    return _remember(result, key)
+
+
+def _run_path(module: str, name: str, db_path: str, args: tuple, kwargs: tuple):
+    import importlib
+    fn = getattr(importlib.import_module(module), name)
+    return fn(db_path, *args, **dict(kwargs))
+
+
+def cached(fn, *args, **kwargs):
+    """Call `fn(db_path, *args)` (any module-level pipeline function taking the warehouse
+    path first), cached until the warehouse changes."""
+    path = db()
+    token = schema.version_token(path)
+    kw = tuple(sorted(kwargs.items()))
+    key = ("path", path, token, fn.__module__, fn.__name__, args, kw)
+    try:
+        result = _memoised(key, lambda: _run_path(fn.__module__, fn.__name__, path, args, kw))
+    except schema.WarehouseError as exc:
+        st.error(str(exc))
+        st.stop()
+    return _remember(result, key)
+
+
+def derive(fn, *args, **kwargs):
+    """`fn(*args)` for a pure, module-level pipeline function of query results (a display
+    frame, a summary), memoised by the results' query keys: a warm rerun skips the
+    pandas work.  Computed directly when an input did not come from `q`/`derive`."""
+    parts = _arg_key(args + tuple(v for _, v in sorted(kwargs.items())))
+    first = _first_origin(parts) if parts is not None else None
+    if first is None or "<" in fn.__qualname__:
+        return fn(*args, **kwargs)
+    key = ("derive", first[1], first[2], fn.__module__, fn.__qualname__, parts,
+           tuple(sorted(kwargs)))
+    return _remember(_memoised(key, lambda: fn(*args, **kwargs)), key)
+
+
+# --- Shell / presentation mode ---------------------------------------------------------
+
+def presenting() -> bool:
+    if _PRESENT not in st.session_state:
+        st.session_state[_PRESENT] = st.query_params.get(QP_PRESENT) == "1"
+    return bool(st.session_state[_PRESENT])
+
+
+def _toggle_present() -> None:
+    st.session_state[_PRESENT] = bool(st.session_state[W_PRESENT])
+
+
+_FILTER_AREA = "_dashboard_filter_area"
+
+
+def _filter_area():
+    """Where `filters()` draws: the sidebar slot app.py reserved in this run (above the
+    sign-in box), or the sidebar itself when a page runs on its own (AppTest)."""
+    area = st.session_state.get(_FILTER_AREA)
+    return st.sidebar if area is None else area
+
+
+def render_shell() -> None:
+    """Called by app.py before navigation.run(): a sidebar slot for the page's filters
+    (first, so 表示条件 stays above the fold on a laptop), presentation mode, caption."""
+    st.session_state[_FILTER_AREA] = st.sidebar.container()
+    present = presenting()
+    if present:
+        st.set_page_config(layout="wide", initial_sidebar_state="collapsed")
+    st.session_state[W_PRESENT] = present
+    st.sidebar.toggle(txt.PRESENT_LABEL, key=W_PRESENT, help=txt.PRESENT_HELP,
+                      on_change=_toggle_present)
+    st.markdown(PRESENT_CSS if present else BASE_CSS, unsafe_allow_html=True)  # static CSS only
+    if present:
+        st.query_params[QP_PRESENT] = "1"
+    elif QP_PRESENT in st.query_params:
+        del st.query_params[QP_PRESENT]
+    st.sidebar.caption(APP_TITLE)
+
+
+# --- Filters -----------------------------------------------------------------------
+
+def reporting_year(today: date | None = None) -> int:
+    """The FY being reported on now: reports on FY y are written in FY y + 1."""
+    today = today or date.today()
+    current = today.year if today.month >= 4 else today.year - 1
+    return current - 1
+
+
+def _state() -> dict:
+    if _STATE not in st.session_state:
+        qp = st.query_params
+        fy = qp.get(QP_FY)
+        st.session_state[_STATE] = {
+            "fy": int(fy) if fy and fy.strip().isdigit() else None,
+            "dept": qp.get(QP_DEPT) or "",
+            "policy": qp.get(QP_POLICY) or "",
+        }
+    return st.session_state[_STATE]
+
+
+def _store(widget: str, name: str) -> None:
+    _state()[name] = st.session_state[widget]
+
+
+def _choice(widget: str, name: str, options: list, label: str, fmt) -> object:
+    state = _state()
+    value = state.get(name)
+    if value not in options:
+        value = options[-1] if name == "fy" else options[0]
+        state[name] = value
+    st.session_state[widget] = value
+    return _filter_area().selectbox(label, options, key=widget, format_func=fmt,
+                                    on_change=_store, args=(widget, name))
+
+
+def _sync_url(f: queries.Filters) -> None:
+    wanted = {QP_FY: str(f.fiscal_year) if f.fiscal_year is not None else None,
+              QP_DEPT: f.department, QP_POLICY: f.policy}
+    for key, value in wanted.items():
+        current = st.query_params.get(key)
+        if value and current != value:
+            st.query_params[key] = value
+        elif not value and current is not None:
+            del st.query_params[key]
+
+
+def year_options() -> list[int]:
+    years = q(queries.fiscal_years)
+    return years or [reporting_year()]
+
+
+def _filter_names(depts: pd.DataFrame, pols: pd.DataFrame) -> tuple[dict, dict]:
+    return (dict(zip(depts["department_code"].tolist(), depts["department_name"].tolist())),
+            dict(zip(pols["policy_code"].tolist(), pols["policy_name"].tolist())))
+
+
+def filters(*, year: bool = True) -> queries.Filters:
+    """Render the sidebar filters and return the selection (kept in the URL)."""
+    area = _filter_area()
+    area.subheader(txt.FILTERS_HEADER)
+    years = year_options()
+    dept_names, pol_names = derive(_filter_names, q(queries.departments), q(queries.policies))
+    fy = _choice(W_FY, "fy", years, txt.FY_LABEL, txt.fy) if year else None
+    dept = _choice(W_DEPT, "dept", [""] + list(dept_names), txt.DEPARTMENT_LABEL,
+                   lambda code: dept_names.get(code, txt.ALL) if code else txt.ALL)
+    policy = _choice(W_POLICY, "policy", [""] + list(pol_names), txt.POLICY_LABEL,
+                     lambda code: f"{code} {pol_names[code]}" if code in pol_names else txt.ALL)
+    f = queries.Filters(fy if year else _state().get("fy"), dept or None, policy or None)
+    _sync_url(f)
+    area.caption(txt.SHARE_HINT)
+    return f
+
+
+def content_key(prefix: str, labels) -> str:
+    """A widget key that changes whenever `labels` (the option labels) change.
+
+    The browser keeps showing the label it drew for the selected option even when the
+    script now formats that option differently (e.g. a version's status after a restore);
+    a new key makes a new widget with fresh labels."""
+    digest = zlib.crc32("\x1f".join(map(str, labels)).encode("utf-8"))
+    return f"{prefix}_{digest:08x}"
+
+
+# --- Empty states ------------------------------------------------------------------
+
+def require_master() -> None:
+    if not q(queries.has_master):
+        st.info(txt.NO_MASTER)
+        st.stop()
+
+
+def require_submissions() -> None:
+    require_master()
+    if not q(queries.fiscal_years):
+        st.info(txt.NO_SUBMISSIONS)
+        st.stop()
+
+
+def empty(message: str = txt.NO_MATCH) -> None:
+    st.info(message)
+
+
+# --- Numbers / metrics ------------------------------------------------------------------
+
+def fmt_num(value, digits: int = 0, suffix: str = "") -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return "—"
+    return f"{value:,.{digits}f}{suffix}"
+
+
+def fmt_delta(value, digits: int = 0, suffix: str = "") -> str | None:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    return f"{value:+,.{digits}f}{suffix}"
+
+
+def metric(col, label: str, kpi: queries.Kpi, *, digits: int = 0, suffix: str = "",
+           delta_suffix: str | None = None, inverse: bool = False) -> None:
+    """st.metric of a KPI with its change from the previous FY (none when there is no previous)."""
+    dsuffix = suffix if delta_suffix is None else delta_suffix
+    col.metric(label, fmt_num(kpi.value, digits, suffix),
+               fmt_delta(kpi.change, digits, dsuffix) if kpi.previous is not None else None,
+               delta_color="inverse" if inverse else "normal",
+               help=txt.NO_PREVIOUS if kpi.previous is None else None)
+
+
+# --- Chart block --------------------------------------------------------------------------
+
+def labelled(data: pd.DataFrame) -> pd.DataFrame:
+    """The frame with Japanese column headers, for tables and CSV."""
+    return data.rename(columns={k: v for k, v in txt.COLUMNS.items() if k in data.columns})
+
+
+def csv_bytes(data: pd.DataFrame) -> bytes:
+    """CSV in UTF-8 with BOM, so Excel opens the Japanese correctly."""
+    return data.to_csv(index=False).encode("utf-8-sig")
+
+
+@dataclass(frozen=True)
+class LazyChart:
+    """A chart to build with `pipeline.charts.<builder>(*args, **kwargs)`, cached as a spec."""
+    builder: str
+    args: tuple
+    kwargs: tuple
+    key: tuple | None = None
+
+    def build(self):
+        return getattr(charts, self.builder)(*self.args, **dict(self.kwargs))
+
+
+_SIMPLE = (str, int, float, bool, type(None))
+
+
+def _arg_key(value):
+    """A small hashable stand-in for a chart input: plain values as themselves, query
+    results by their query key; None when the value has neither (hash its contents)."""
+    if isinstance(value, _SIMPLE) or isinstance(value, queries.Filters):
+        return ("v", value)
+    if isinstance(value, tuple):
+        parts = tuple(_arg_key(v) for v in value)
+        return None if any(p is None for p in parts) else ("t", parts)
+    key = origin(value)
+    return None if key is None else key
+
+
+def lazy(builder, *args, key: tuple | None = None, **kwargs) -> LazyChart:
+    """Defer building an Altair chart: the Vega-Lite spec is cached by its inputs, so a
+    warm rerun neither builds nor validates the chart again.
+
+    Inputs that came from `q` (query results) are keyed by their query and the warehouse
+    version, not by hashing their contents; other frames are hashed.  `key` (optional):
+    cache by this key and the warehouse version instead; it must identify the inputs.
+    """
+    kw = tuple(sorted(kwargs.items()))
+    return LazyChart(builder.__name__, args, kw, key)
+
+
+def _auto_key(chart: LazyChart) -> tuple | None:
+    """(builder, argument keys) when every input is plain or a query result with at least
+    one query result among them; None otherwise."""
+    parts = _arg_key(chart.args + tuple(v for _, v in chart.kwargs))
+    if parts is None or _first_origin(parts) is None:
+        return None
+    return (chart.builder, parts, tuple(k for k, _ in chart.kwargs))
+
+
+def _first_origin(parts) -> tuple | None:
+    if isinstance(parts, tuple) and parts and parts[0] in ("q", "path", "derive"):
+        return parts
+    if isinstance(parts, tuple):
+        for p in parts:
+            found = _first_origin(p)
+            if found is not None:
+                return found
+    return None
+
+
+def _with_arrow_datasets(spec: dict) -> dict:
+    """Serialise the spec's named datasets to Arrow IPC once, at caching time, exactly as
+    st.vega_lite_chart would on every call (it passes bytes through unchanged)."""
+    try:
+        from streamlit import dataframe_util
+        datasets = spec.get("datasets")
+        if isinstance(datasets, dict):
+            spec["datasets"] = {name: values if isinstance(values, bytes)
+                                else dataframe_util.convert_anything_to_arrow_bytes(values)
+                                for name, values in datasets.items()}
+    except Exception:           # leave the values for Streamlit to convert
+        pass
+    return spec
+
+
+def _build_spec(chart: LazyChart, present: bool) -> dict:
+    return _with_arrow_datasets(charts.configure(chart.build(), present).to_dict())
+
+
+@st.cache_data(show_spinner=False, max_entries=500)
+def _spec(chart: LazyChart, present: bool) -> dict:
+    return _build_spec(chart, present)
+
+
+def _spec_memo(key: tuple, chart: LazyChart, present: bool) -> dict:
+    """Specs are shared, not copied: st.vega_lite_chart copies the top level before it
+    takes the datasets out, and its only nested edit (null legend titles) is idempotent."""
+    key = key + (present,)
+    try:
+        spec = _specs.get(key)
+    except TypeError:                       # an unhashable explicit key: hash the inputs
+        return _spec(chart, present)
+    if spec is _MISSING:
+        spec = _build_spec(chart, present)
+        _specs.put(key, spec)
+    return spec
+
+
+def _spec_of(chart: LazyChart, present: bool) -> dict:
+    if chart.key is not None:
+        path = db()
+        return _spec_memo(("spec", path, schema.version_token(path), chart.builder, chart.key),
+                          chart, present)
+    parts = _auto_key(chart)
+    if parts is not None:
+        # the query keys inside carry their own (path, token); the memo is keyed by the
+        # first one so a new warehouse version drops the old specs
+        first = _first_origin(parts)
+        return _spec_memo(("spec", first[1], first[2], parts), chart, present)
+    return _spec(chart, present)
+
+
+def _png(chart, present: bool) -> bytes:
+    try:
+        if isinstance(chart, LazyChart):
+            chart = chart.build()
+        return charts.to_png(chart, present)
+    except Exception:            # never break the page over an export
+        return b""
+
+
+def chart_block(chart, data: pd.DataFrame | None, title: str, filename: str, *,
+                columns=None) -> None:
+    """The chart (full width), then an expander with its data, CSV and PNG downloads.
+
+    `chart` is an Altair chart or a `lazy(builder, ...)` (cached; use it on pages).
+    The data table is rendered only while the expander is open; `columns` picks which of
+    the data's columns it and the CSV show.
+    """
+    if data is None or len(data) == 0:
+        st.info(txt.NO_DATA)
+        return
+    present = presenting()
+    if isinstance(chart, LazyChart):
+        st.vega_lite_chart(_spec_of(chart, present), width="stretch", theme=None)
+    else:
+        st.altair_chart(charts.configure(chart, present), width="stretch", theme=None, alt=title)
+    box = st.expander(txt.DATA_EXPANDER, key=f"exp_{filename}", on_change="rerun")
+    with box:
+        left, right = st.columns(2)
+        cols = tuple(columns) if columns is not None else None
+        left.download_button(txt.CSV_BUTTON, data=functools.partial(_table_csv, data, cols, None),
+                             file_name=f"{filename}.csv", mime="text/csv", on_click="ignore",
+                             key=f"csv_{filename}", icon=":material/download:")
+        right.download_button(txt.PNG_BUTTON, data=functools.partial(_png, chart, present),
+                              file_name=f"{filename}.png", mime="image/png", on_click="ignore",
+                              key=f"png_{filename}", icon=":material/image:")
+        if box.open:
+            st.dataframe(_table_view(data, cols, None), hide_index=True)
+
+
+def _table_view(data: pd.DataFrame, columns: tuple | None, rename: tuple | None) -> pd.DataFrame:
+    """The shown table: `columns` picked, `rename` applied, then the Japanese headers."""
+    if columns is not None:
+        data = data[list(columns)]
+    if rename:
+        data = data.rename(columns=dict(rename))
+    return labelled(data)
+
+
+def _arrow_view(data: pd.DataFrame, columns: tuple | None, rename: tuple | None):
+    """The shown table as the Arrow table st.dataframe would build from it (Streamlit's own
+    conversion), so a warm rerun serialises it without going through pandas again."""
+    from streamlit import dataframe_util
+    return dataframe_util.convert_pandas_df_to_arrow_table(_table_view(data, columns, rename))
+
+
+def _arrow(data: pd.DataFrame):
+    from streamlit import dataframe_util
+    return dataframe_util.convert_pandas_df_to_arrow_table(data)
+
+
+def dataframe(data: pd.DataFrame, **kwargs) -> None:
+    """st.dataframe of a query or `derive` result, converted to Arrow once per version."""
+    try:
+        shown = derive(_arrow, data)
+    except Exception:                   # whatever Arrow refuses, st.dataframe handles
+        shown = data
+    st.dataframe(shown, **kwargs)
+
+
+def _table_csv(data: pd.DataFrame, columns: tuple | None, rename: tuple | None) -> bytes:
+    return csv_bytes(_table_view(data, columns, rename))
+
+
+def table(data: pd.DataFrame, filename: str, *, columns=None, rename: dict | None = None,
+          **kwargs) -> None:
+    """A plain table with its CSV download (for lists rather than charts).
+
+    `columns` (which to show, in order) and `rename` (extra headers) are applied here, so a
+    table of a query result is converted once per warehouse version, not on every rerun."""
+    cols = tuple(columns) if columns is not None else None
+    ren = tuple(rename.items()) if rename else None
+    try:
+        shown = derive(_arrow_view, data, cols, ren)
+    except Exception:                   # whatever Arrow refuses, st.dataframe handles
+        shown = _table_view(data, cols, ren)
+    st.dataframe(shown, hide_index=True, **kwargs)
+    st.download_button(txt.CSV_BUTTON, data=functools.partial(_table_csv, data, cols, ren),
+                       file_name=f"{filename}.csv", mime="text/csv", on_click="ignore",
+                       key=f"csv_{filename}", icon=":material/download:")

@@ -1,0 +1,201 @@
+"""The plan master (計画マスタ): reading, validating and the in-memory plan.
+
+`MasterPlan` is what the submission validator checks against; it is built
+either from a master workbook (here) or from the warehouse's current master
+(warehouse.current_master).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipeline.ingest import contract as c
+from pipeline.ingest.problems import Problem, RejectedFile
+from pipeline.ingest.reader import read_workbook
+from pipeline.ingest.tables import parse_table
+from pipeline.texts import validation as txt
+
+
+@dataclass(frozen=True)
+class Department:
+    code: str
+    name: str
+    bureau: str | None = None
+
+
+@dataclass(frozen=True)
+class Action:
+    code: str
+    measure_code: str
+    name: str
+    department_code: str
+    start_year: int
+    end_year: int | None
+    priority: bool = False
+
+    def active_in(self, year: int) -> bool:
+        return self.start_year <= year and (self.end_year is None or year <= self.end_year)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    measure_code: str
+    name: str
+    unit: str
+    direction: str
+    base_year: int
+    base_value: float
+    target_year: int
+    target_value: float
+    department_code: str
+
+
+@dataclass
+class MasterPlan:
+    departments: dict[str, Department] = field(default_factory=dict)
+    policies: dict[str, str] = field(default_factory=dict)           # code -> name
+    measures: dict[str, tuple[str, str]] = field(default_factory=dict)  # code -> (policy, name)
+    actions: dict[str, Action] = field(default_factory=dict)
+    indicators: dict[str, Indicator] = field(default_factory=dict)
+    emissions: list[tuple[int, str, str, float, str]] = field(default_factory=list)
+    # (fiscal_year, sector, kind, kt_co2, cell)
+    cells: dict[tuple[str, str], str] = field(default_factory=dict)  # (sheet, code) -> cell
+
+    def active_actions(self, department_code: str, year: int) -> list[Action]:
+        return [a for a in self.actions.values()
+                if a.department_code == department_code and a.active_in(year)]
+
+    def department_indicators(self, department_code: str) -> list[Indicator]:
+        return [i for i in self.indicators.values() if i.department_code == department_code]
+
+
+@dataclass
+class MasterResult:
+    file_name: str
+    plan: MasterPlan | None
+    problems: list[Problem]
+    rows: dict[str, int]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def accepted(self) -> bool:
+        return self.plan is not None and not self.errors
+
+
+def validate_master(data: bytes, file_name: str) -> MasterResult:
+    """Read and check every sheet and reference of a master workbook."""
+    try:
+        book = read_workbook(data, file_name, [t.name for t in c.MASTER_SHEETS])
+    except RejectedFile as exc:
+        return MasterResult(file_name, None, [exc.problem], {})
+    problems: list[Problem] = []
+    tables = {}
+    for table in c.MASTER_SHEETS:
+        grid = book.sheets.get(table.name)
+        if grid is None:
+            problems.append(Problem(table.name, None, txt.missing_sheet(table.name)))
+            continue
+        parsed = parse_table(grid, table)
+        problems.extend(parsed.problems)
+        tables[table.name] = parsed
+        _check_unique(table, parsed, problems)
+    rows = {name: len(t.rows) for name, t in tables.items()}
+    # Go on to the reference checks even when cells are bad: all errors at once.
+    # Rows with a bad cell still register their code, so no cascade of broken refs.
+
+    def table_rows(name):
+        table = tables.get(name)
+        return table.rows if table is not None else []
+
+    # A sheet missing or without a usable header row: its error is enough, no
+    # broken-reference error for every row pointing into it.
+    unreadable = {t.name for t in c.MASTER_SHEETS
+                  if t.name not in tables or not (tables[t.name].rows or not tables[t.name].problems)}
+
+    plan = MasterPlan()
+    for r in table_rows(c.MASTER_DEPARTMENTS):
+        v = r.values
+        plan.departments[v["department_code"]] = Department(
+            v["department_code"], v["department_name"], v.get("bureau_name"))
+    for r in table_rows(c.MASTER_POLICIES):
+        plan.policies[r.values["policy_code"]] = r.values["policy_name"]
+    for r in table_rows(c.MASTER_MEASURES):
+        v = r.values
+        _ref(unreadable, problems, c.MASTER_MEASURES, r, "policy_code", c.COL_POLICY_CODE,
+             plan.policies, c.MASTER_POLICIES)
+        plan.measures[v["measure_code"]] = (v["policy_code"], v["measure_name"])
+    for r in table_rows(c.MASTER_ACTIONS):
+        v = r.values
+        _ref(unreadable, problems, c.MASTER_ACTIONS, r, "measure_code", c.COL_MEASURE_CODE,
+             plan.measures, c.MASTER_MEASURES)
+        _ref(unreadable, problems, c.MASTER_ACTIONS, r, "department_code", c.COL_DEPARTMENT_CODE,
+             plan.departments, c.MASTER_DEPARTMENTS)
+        if v.get("end_year") is not None and v.get("start_year") is not None \
+                and v["end_year"] < v["start_year"]:
+            problems.append(Problem(c.MASTER_ACTIONS, r.cell("end_year"),
+                                    txt.end_before_start(v["start_year"], v["end_year"])))
+        plan.actions[v["action_code"]] = Action(
+            v["action_code"], v["measure_code"], v["action_name"], v["department_code"],
+            v["start_year"], v.get("end_year"), bool(v.get("priority")))
+        plan.cells[(c.MASTER_ACTIONS, v["action_code"])] = r.cell("action_code")
+    for r in table_rows(c.MASTER_INDICATORS):
+        v = r.values
+        _ref(unreadable, problems, c.MASTER_INDICATORS, r, "measure_code", c.COL_MEASURE_CODE,
+             plan.measures, c.MASTER_MEASURES)
+        _ref(unreadable, problems, c.MASTER_INDICATORS, r, "department_code", c.COL_DEPARTMENT_CODE,
+             plan.departments, c.MASTER_DEPARTMENTS)
+        if None not in (v.get("target_year"), v.get("base_year")) \
+                and v["target_year"] <= v["base_year"]:
+            problems.append(Problem(c.MASTER_INDICATORS, r.cell("target_year"),
+                                    txt.target_year_not_after_base(v["base_year"], v["target_year"])))
+        if v.get("target_value") is not None and v["target_value"] == v.get("base_value"):
+            problems.append(Problem(c.MASTER_INDICATORS, r.cell("target_value"),
+                                    txt.target_equals_base()))
+        plan.indicators[v["indicator_code"]] = Indicator(
+            v["indicator_code"], v["measure_code"], v["indicator_name"], v["unit"],
+            v["direction"], v["base_year"], v["base_value"], v["target_year"],
+            v["target_value"], v["department_code"])
+        plan.cells[(c.MASTER_INDICATORS, v["indicator_code"])] = r.cell("indicator_code")
+    base_years = set()
+    for r in table_rows(c.MASTER_EMISSIONS):
+        v = r.values
+        if v.get("sector") == c.REMOVAL_SECTOR and (v.get("kt_co2") or 0) > 0:
+            problems.append(Problem(c.MASTER_EMISSIONS, r.cell("kt_co2"),
+                                    txt.removal_positive(str(r.raw["kt_co2"]))))
+        if v.get("kind") == c.KIND_BASE and v.get("fiscal_year") is not None:
+            base_years.add(v["fiscal_year"])
+        plan.emissions.append((v["fiscal_year"], v["sector"], v["kind"], v["kt_co2"],
+                               r.cell("kt_co2")))
+    if len(base_years) != 1 and c.MASTER_EMISSIONS not in unreadable:
+        problems.append(Problem(c.MASTER_EMISSIONS, None,
+                                txt.base_inventory_years(sorted(base_years))))
+    if problems:
+        return MasterResult(file_name, None, problems, rows)
+    return MasterResult(file_name, plan, problems, rows)
+
+
+def _ref(unreadable, problems, sheet, row, field_name, header, known, target_sheet):
+    code = row.values.get(field_name)
+    if code is not None and target_sheet not in unreadable and code not in known:
+        problems.append(Problem(sheet, row.cell(field_name),
+                                txt.broken_reference(header, code, target_sheet), value=code))
+
+
+def _check_unique(table, parsed, problems):
+    if not table.unique:
+        return
+    fields = [table.column(h).field for h in table.unique]
+    seen: dict[tuple, str] = {}
+    for r in parsed.rows:
+        key = tuple(r.values.get(f) for f in fields)
+        if any(k is None for k in key):
+            continue
+        ref = r.cell(fields[0])
+        if key in seen:
+            what = "・".join(f"{h}「{k}」" for h, k in zip(table.unique, key))
+            problems.append(Problem(table.name, ref, txt.duplicate_row(what, seen[key])))
+        else:
+            seen[key] = ref

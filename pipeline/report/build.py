@@ -1,0 +1,136 @@
+"""The annual report (年次報告書) for one FY, as data.
+
+`build_report(db, fy)` reads everything the report shows through the named
+query functions of `report_data` (warehouse views) and `council` in one
+short-lived connection; `report_pdf` and `report_xlsx` only lay it out.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline import council
+from pipeline.analysis import queries
+from pipeline.report import data as rd
+from pipeline.warehouse import store
+from pipeline.warehouse.schema import connect
+
+
+class ReportError(ValueError):
+    """A report that cannot be made (Japanese message)."""
+
+
+@dataclass
+class PolicySection:
+    code: str
+    name: str
+    measures: pd.DataFrame
+    indicators: pd.DataFrame
+    status_counts: dict[str, int]
+    pdca: rd.PdcaCompletion
+    actions: pd.DataFrame
+    partner_summary: rd.PartnerSummary
+    partners: pd.DataFrame
+
+
+@dataclass
+class ReportData:
+    fiscal_year: int
+    data_date: datetime | None
+    generated_at: datetime
+    emissions: rd.EmissionsSummary
+    emission_totals: pd.DataFrame
+    status_counts: dict[str, int]
+    pdca: rd.PdcaCompletion
+    partner_summary: rd.PartnerSummary
+    partners_by_type: pd.DataFrame
+    sections: list[PolicySection] = field(default_factory=list)
+    sources: pd.DataFrame | None = None
+    master: tuple | None = None
+    council_previous: pd.DataFrame | None = None     # opinions on earlier reports
+    # The dashboard's query results behind its charts (same charts in the PDF).
+    chart_emissions: pd.DataFrame | None = None
+    chart_path: pd.DataFrame | None = None
+    chart_status: pd.DataFrame | None = None
+    chart_attainment: dict[str, pd.DataFrame] = field(default_factory=dict)
+    cycle_previous: council.CycleStatus | None = None
+
+
+def build_report(db, fiscal_year: int) -> ReportData:
+    """Assemble the report of one FY; raises ReportError for a FY without data."""
+    from pipeline.texts import report as txt
+    with connect(db) as con:
+        years = rd.report_years(con)
+        if fiscal_year not in years:
+            raise ReportError(txt.no_data(fiscal_year, years))
+        report = ReportData(
+            fiscal_year=fiscal_year,
+            data_date=rd.data_date(con, fiscal_year),
+            generated_at=store.now(),
+            emissions=rd.emissions_summary(con, fiscal_year),
+            emission_totals=rd.emission_totals(con),
+            status_counts=rd.indicator_status_counts(con, fiscal_year),
+            pdca=rd.pdca_completion(con, fiscal_year),
+            partner_summary=rd.partner_summary(con, fiscal_year),
+            partners_by_type=rd.partners_by_type(con, fiscal_year),
+            sources=rd.data_sources(con, fiscal_year),
+            master=rd.master_source(con),
+        )
+        indicators = rd.indicator_table(con, fiscal_year)
+        actions = rd.action_table(con, fiscal_year)
+        partners = rd.partner_table(con, fiscal_year)
+        for code, name in rd.policies(con):
+            report.sections.append(PolicySection(
+                code=code, name=name,
+                measures=rd.measures(con, code),
+                indicators=indicators[indicators["policy_code"] == code].reset_index(drop=True),
+                status_counts=rd.indicator_status_counts(con, fiscal_year, code),
+                pdca=rd.pdca_completion(con, fiscal_year, code),
+                actions=actions[actions["policy_code"] == code].reset_index(drop=True),
+                partner_summary=rd.partner_summary(con, fiscal_year, code),
+                partners=partners[partners["policy_code"] == code].reset_index(drop=True),
+            ))
+        f = queries.Filters(fiscal_year=fiscal_year)
+        report.chart_emissions = queries.emissions_by_sector(con, fiscal_year)
+        report.chart_path = queries.emission_path(con)
+        report.chart_status = queries.indicator_status_counts(con, f)
+        table = queries.attainment_table(con, f)
+        for s in report.sections:
+            report.chart_attainment[s.code] = table[table["policy_code"] == s.code].reset_index(drop=True)
+        report.council_previous = council_for_report(con, fiscal_year)
+        report.cycle_previous = council.plan_cycle_status(con, fiscal_year - 1)
+    return report
+
+
+def council_for_report(con_or_db, fiscal_year: int) -> pd.DataFrame:
+    """Council opinions the FY's report carries: those on the previous FY's report, plus
+    opinions on earlier reports that are still open."""
+    frame = council.opinions(con_or_db)
+    keep = (frame["fiscal_year"] == fiscal_year - 1) | (
+        (frame["fiscal_year"] < fiscal_year - 1) & (frame["status"] != council.txt.STATUS_DONE))
+    return frame[keep].reset_index(drop=True)
+
+
+def write_report(db, fiscal_year: int, out: str | os.PathLike) -> Path:
+    """Write the report as .pdf or .xlsx (decided by the extension)."""
+    out = Path(out)
+    suffix = out.suffix.lower()
+    if suffix not in (".pdf", ".xlsx"):
+        from pipeline.texts import report as txt
+        raise ReportError(txt.bad_extension(out.name))
+    data = render(build_report(db, fiscal_year), suffix)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    return out
+
+
+def render(report: ReportData, suffix: str) -> bytes:
+    if suffix == ".pdf":
+        from pipeline.report.pdf import render_pdf
+        return render_pdf(report)
+    from pipeline.report.xlsx import render_xlsx
+    return render_xlsx(report)

@@ -1,0 +1,118 @@
+"""Charts of the annual report rendered to PNG with a Japanese font.
+
+The report uses the dashboard's own chart builders (pipeline.charts) on the
+dashboard's own query results (pipeline.queries), so the PDF shows the same
+charts as the pages; only the print theme (sizes for an A4 column) differs.
+The small builders below are fallbacks kept for reports without the
+dashboard modules.
+"""
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+
+from pipeline.ingest import contract as c
+from pipeline.texts import report as txt
+
+FONT_DIR = Path("/usr/share/fonts/opentype/noto")
+FONT = "Noto Sans CJK JP"
+STATUS_COLOURS = {
+    c.STATUS_ACHIEVED: "#1a9850",
+    c.STATUS_ON_TRACK: "#66bd63",
+    c.STATUS_BEHIND: "#fdae61",
+    c.STATUS_WORSENED: "#d73027",
+    c.STATUS_UNREPORTED: "#bdbdbd",
+}
+KIND_COLOURS = {c.KIND_BASE: "#636363", c.KIND_ACTUAL: "#3182bd", c.KIND_TARGET: "#e6550d"}
+
+_font_lock = threading.Lock()
+_font_ready = False
+
+
+def status_scale() -> alt.Scale:
+    return alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values()))
+
+
+def emissions_chart(totals: pd.DataFrame, base_year: int | None, base_kt: float | None,
+                    width: int = 460, height: int = 220) -> alt.Chart:
+    """Net emissions per FY (base, actuals, targets) as bars, with the straight path to each target."""
+    frame = totals.rename(columns={"fiscal_year": "year"}).copy()
+    frame["year"] = frame["year"].astype(int)
+    bars = alt.Chart(frame).mark_bar(size=14).encode(
+        x=alt.X("year:Q", title=txt.CHART_YEAR, axis=alt.Axis(format="d", tickMinStep=1)),
+        y=alt.Y("kt_co2:Q", title=txt.CHART_KT),
+        color=alt.Color("kind:N", title=txt.CHART_KIND,
+                        scale=alt.Scale(domain=list(KIND_COLOURS), range=list(KIND_COLOURS.values()))),
+        tooltip=["year:Q", "kind:N", "kt_co2:Q"],
+    )
+    layers = [bars]
+    if base_year is not None:
+        targets = frame[frame["kind"] == c.KIND_TARGET].sort_values("year")
+        points = [(base_year, base_kt)] + list(zip(targets["year"], targets["kt_co2"]))
+        path = pd.DataFrame(points, columns=["year", "kt_co2"])
+        path["series"] = txt.CHART_PATH
+        layers.append(alt.Chart(path).mark_line(strokeDash=[5, 3], color="#e6550d").encode(
+            x="year:Q", y="kt_co2:Q"))
+    return alt.layer(*layers).properties(title=txt.CHART_EMISSIONS, width=width, height=height)
+
+
+def status_chart(counts: dict[str, int], width: int = 420, height: int = 120) -> alt.Chart:
+    """Indicators per status word."""
+    frame = pd.DataFrame({"status": list(counts), "count": list(counts.values())})
+    return alt.Chart(frame).mark_bar().encode(
+        y=alt.Y("status:N", title=None, sort=list(c.STATUSES)),
+        x=alt.X("count:Q", title=txt.CHART_COUNT, axis=alt.Axis(tickMinStep=1, format="d")),
+        color=alt.Color("status:N", scale=status_scale(), legend=None),
+    ).properties(title=txt.CHART_STATUS, width=width, height=height)
+
+
+def attainment_chart(indicators: pd.DataFrame, width: int = 420) -> alt.Chart:
+    """Attainment (%) per indicator with the 100 % line, coloured by status."""
+    frame = indicators[["indicator_code", "indicator_name", "attainment_pct", "status"]].copy()
+    frame["label"] = frame["indicator_code"] + " " + frame["indicator_name"].str.slice(0, 18)
+    frame["attainment_pct"] = frame["attainment_pct"].astype(float)
+    height = max(40, 18 * len(frame))
+    bars = alt.Chart(frame).mark_bar().encode(
+        y=alt.Y("label:N", title=None, sort=None),
+        x=alt.X("attainment_pct:Q", title=txt.CHART_ATTAINMENT),
+        color=alt.Color("status:N", scale=status_scale(), title=txt.CHART_STATUS),
+    )
+    rule = alt.Chart(pd.DataFrame({"x": [100.0]})).mark_rule(color="#333", strokeDash=[3, 3]).encode(x="x:Q")
+    return alt.layer(bars, rule).properties(width=width, height=height)
+
+
+def _register_font() -> None:
+    global _font_ready
+    with _font_lock:
+        if not _font_ready:
+            import vl_convert as vlc
+            if FONT_DIR.is_dir():
+                vlc.register_font_directory(str(FONT_DIR))
+            _font_ready = True
+
+
+def print_png(chart, width: int, height: int | None = None, scale: float = 2.0) -> bytes:
+    """A dashboard chart themed for print: fixed size, Noto Sans CJK JP, white background."""
+    from pipeline.analysis import charts as dash
+    props = {"width": width} if height is None else {"width": width, "height": height}
+    sized = chart.properties(**props)
+    themed = (sized.configure(font=FONT)
+              .configure_title(fontSize=15, subtitleFontSize=11, anchor="start", limit=0, offset=8)
+              .configure_axis(labelFontSize=11, titleFontSize=12, labelLimit=300)
+              .configure_legend(labelFontSize=11, titleFontSize=11, orient="top", labelLimit=0)
+              .configure_view(stroke=None))
+    spec = themed.to_dict()
+    spec["background"] = "white"
+    return dash.spec_to_png(json.dumps(spec, ensure_ascii=False), scale=scale)
+
+
+def to_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
+    """PNG bytes of a chart, drawn with the Japanese font."""
+    import vl_convert as vlc
+    _register_font()
+    spec = chart.configure(font=FONT).configure_view(stroke=None).to_dict()
+    return vlc.vegalite_to_png(spec, scale=scale)

@@ -1,0 +1,380 @@
+"""The annual report as a PDF (fpdf2, A4, Noto Sans CJK embedded).
+
+Layout only: every figure comes from a `report.ReportData`; numbers are
+formatted by the functions below so tests can format the views' figures the
+same way and find them in the PDF's text.
+"""
+from __future__ import annotations
+
+import io
+import math
+from pathlib import Path
+
+import pandas as pd
+from fpdf import FPDF
+from fpdf.enums import Align, WrapMode
+from fpdf.fonts import FontFace
+
+from pipeline.report import charts
+from pipeline.report.build import ReportData
+from pipeline.texts import report as txt
+
+# Body font: IPA P Gothic (TrueType outlines, Debian fonts-ipafont-gothic).  fpdf2 embeds
+# it with Identity-H, so every PDF reader (and pypdf) extracts the Japanese text; Noto
+# Sans CJK (.ttc, CFF) renders as well but fpdf2 gives it an embedded CMap that pypdf
+# and some readers cannot decode, and subsetting CFF is slow.  Noto is the fallback.
+IPA = Path("/usr/share/fonts/opentype/ipafont-gothic/ipagp.ttf")
+FONT_REGULAR = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+FONT_BOLD = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc")
+FAMILY = "ReportJP"
+JP_COLLECTION_INDEX = 0          # Noto Sans CJK .ttc: JP, KR, SC, TC, HK
+HEAD_FILL = (221, 235, 247)
+ACCENT = (31, 78, 121)
+
+
+class ReportFontMissing(RuntimeError):
+    pass
+
+
+# --- number formatting (shared with the tests) ---------------------------------
+
+def _missing(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA
+
+
+def fmt_value(v) -> str:
+    """An indicator value: thousands separators, up to 2 decimals, '—' when missing."""
+    if _missing(v):
+        return "—"
+    v = float(v)
+    if v == int(v):
+        return f"{int(v):,}"
+    return f"{v:,.2f}".rstrip("0").rstrip(".")
+
+
+def fmt_pct(v) -> str:
+    return "—" if _missing(v) else f"{float(v):.1f}"
+
+
+def fmt_int(v) -> str:
+    return "—" if _missing(v) else f"{int(v):,}"
+
+
+def fmt_text(v) -> str:
+    return "" if _missing(v) else str(v)
+
+
+# --- the document ----------------------------------------------------------------
+
+class _Doc(FPDF):
+    def __init__(self, report: ReportData):
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.report = report
+        self.set_margins(15, 15, 15)
+        self.set_auto_page_break(True, margin=15)
+        regular, bold = _fonts()
+        self.add_font(FAMILY, "", str(regular), collection_font_number=_index(regular))
+        self.add_font(FAMILY, "B", str(bold), collection_font_number=_index(bold))
+        if regular == IPA and FONT_REGULAR.exists():
+            # Glyphs IPA lacks (e.g. ㎥) come from Noto Sans CJK.
+            self.add_font("NotoFallback", "", str(FONT_REGULAR), collection_font_number=JP_COLLECTION_INDEX)
+            self.set_fallback_fonts(["NotoFallback"], exact_match=False)
+        for font in self.fonts.values():
+            # Recomputing every CFF glyph's bounds on save costs seconds and
+            # changes nothing visible: the full font's bounding box still holds.
+            if getattr(font, "ttfont", None) is not None:
+                font.ttfont.recalcBBoxes = False
+        self.set_title(f"{txt.PLAN_NAME} {txt.TITLE} {report.fiscal_year}")
+        self.set_author(txt.ISSUER)
+        self.set_lang("ja")
+
+    def footer(self):
+        if self.page_no() == 1:
+            return
+        self.set_y(-10)
+        self.set_font(FAMILY, "", 8)
+        self.set_text_color(110)
+        self.cell(0, 5, f"{txt.TITLE} {txt.fy_label(self.report.fiscal_year)}", align=Align.L)
+        self.set_x(self.l_margin)
+        self.cell(0, 5, txt.page_footer(self.page_no()), align=Align.R)
+        self.set_text_color(0)
+
+    # building blocks
+    def h1(self, text: str):
+        self.set_font(FAMILY, "B", 15)
+        self.set_text_color(*ACCENT)
+        self.multi_cell(0, 8, text, new_x="LMARGIN", new_y="NEXT", wrapmode=WrapMode.CHAR)
+        self.set_draw_color(*ACCENT)
+        self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
+        self.set_text_color(0)
+        self.ln(3)
+
+    def h2(self, text: str):
+        if self.get_y() > self.h - 40:
+            self.add_page()
+        self.ln(2)
+        self.set_font(FAMILY, "B", 11.5)
+        self.set_text_color(*ACCENT)
+        self.multi_cell(0, 6.5, text, new_x="LMARGIN", new_y="NEXT", wrapmode=WrapMode.CHAR)
+        self.set_text_color(0)
+        self.ln(1)
+
+    def para(self, text: str, size: float = 9.5):
+        self.set_font(FAMILY, "", size)
+        self.multi_cell(0, 5.2, text, new_x="LMARGIN", new_y="NEXT", wrapmode=WrapMode.CHAR)
+
+    def grid(self, headers: list[str], rows: list[list[str]], widths: list[float],
+             size: float = 8, numeric: set[int] = frozenset()):
+        """A table with repeated headings; numeric columns right-aligned."""
+        if not rows:
+            self.para(txt.NONE_ROWS, 8.5)
+            return
+        self.set_font(FAMILY, "", size)
+        aligns = ["RIGHT" if i in numeric else "LEFT" for i in range(len(headers))]
+        with self.table(col_widths=widths, width=sum(widths), align="LEFT",
+                        wrapmode=WrapMode.CHAR, line_height=size * 0.5,
+                        headings_style=FontFace(emphasis="BOLD", fill_color=HEAD_FILL),
+                        text_align=tuple(aligns), padding=0.8) as table:
+            head = table.row()
+            for h in headers:
+                head.cell(h)
+            for values in rows:
+                row = table.row()
+                for v in values:
+                    row.cell(v)
+        self.ln(2)
+
+    def image_png(self, png: bytes, width: float):
+        with_height = None
+        # keep the image on one page
+        from PIL import Image
+        with Image.open(io.BytesIO(png)) as im:
+            with_height = width * im.height / im.width
+        if self.get_y() + with_height > self.h - self.b_margin:
+            self.add_page()
+        self.image(io.BytesIO(png), x=self.l_margin, w=width)
+        self.ln(2)
+
+
+def _fonts() -> tuple[Path, Path]:
+    if IPA.exists():
+        return IPA, IPA
+    if FONT_REGULAR.exists():
+        return FONT_REGULAR, FONT_BOLD if FONT_BOLD.exists() else FONT_REGULAR
+    raise ReportFontMissing(txt.FONT_MISSING)
+
+
+def _index(path: Path) -> int:
+    return JP_COLLECTION_INDEX if path.suffix.lower() == ".ttc" else 0
+
+
+# --- sections --------------------------------------------------------------------
+
+def _cover(doc: _Doc):
+    r = doc.report
+    doc.add_page()
+    doc.ln(45)
+    doc.set_font(FAMILY, "", 13)
+    doc.multi_cell(0, 8, txt.PLAN_NAME, align=Align.C, new_x="LMARGIN", new_y="NEXT",
+                   wrapmode=WrapMode.CHAR)
+    doc.ln(8)
+    doc.set_font(FAMILY, "B", 30)
+    doc.set_text_color(*ACCENT)
+    doc.cell(0, 16, txt.fy_label(r.fiscal_year), align=Align.C, new_x="LMARGIN", new_y="NEXT")
+    doc.cell(0, 16, txt.TITLE, align=Align.C, new_x="LMARGIN", new_y="NEXT")
+    doc.set_text_color(0)
+    doc.ln(4)
+    doc.set_font(FAMILY, "", 11)
+    doc.multi_cell(0, 6, txt.SUBTITLE, align=Align.C, new_x="LMARGIN", new_y="NEXT",
+                   wrapmode=WrapMode.CHAR)
+    doc.ln(40)
+    doc.set_font(FAMILY, "", 11)
+    doc.cell(0, 7, txt.COVER_DATA_DATE.format(when=txt.when(r.data_date)), align=Align.C,
+             new_x="LMARGIN", new_y="NEXT")
+    doc.cell(0, 7, txt.COVER_GENERATED.format(when=txt.when(r.generated_at.date())), align=Align.C,
+             new_x="LMARGIN", new_y="NEXT")
+    doc.ln(25)
+    doc.set_font(FAMILY, "B", 12)
+    doc.cell(0, 7, txt.ISSUER, align=Align.C, new_x="LMARGIN", new_y="NEXT")
+    if r.sources is not None and r.sources["loaded_by"].fillna("").str.startswith("demo").any():
+        doc.ln(6)
+        doc.set_font(FAMILY, "", 9)
+        doc.cell(0, 6, txt.DEMO_NOTE, align=Align.C, new_x="LMARGIN", new_y="NEXT")
+
+
+def _summary(doc: _Doc, images: dict):
+    r = doc.report
+    e = r.emissions
+    doc.add_page()
+    doc.h1(txt.H_SUMMARY)
+    doc.h2(txt.H_EMISSIONS)
+    pace = txt.PACE_UNKNOWN if e.on_track is None else (txt.PACE_OK if e.on_track else txt.PACE_BEHIND)
+    rows = [
+        [txt.L_BASE, txt.year_kt(e.base_year, e.base_kt)],
+        [txt.L_LATEST, txt.year_kt(e.latest_year, e.latest_kt)],
+        [txt.L_TARGET, txt.year_kt(e.target_year, e.target_kt)],
+        [txt.L_PATH, txt.kt(e.path_kt)],
+        [txt.L_REDUCTION, txt.pct(e.reduction_pct)],
+        [txt.L_ACTUAL_RATE, txt.pct(e.actual_rate_pct)],
+        [txt.L_NEEDED_RATE, txt.pct(e.needed_rate_pct)],
+        [txt.L_PACE, pace],
+    ]
+    doc.grid([txt.COL["item"], txt.COL["value"]], rows, [60, 80], size=8)
+    doc.image_png(images["emissions"], 165)
+
+    doc.h2(txt.H_STATUS)
+    total = sum(r.status_counts.values())
+    y0 = doc.get_y()
+    doc.grid([txt.COL["status"], txt.COL["count"]],
+             [[k, fmt_int(v)] for k, v in r.status_counts.items()] + [[txt.L_INDICATORS_TOTAL, fmt_int(total)]],
+             [40, 30], numeric={1})
+    y1 = doc.get_y()
+    doc.image(io.BytesIO(images["status"]), x=doc.l_margin + 85, y=y0, w=80)
+    doc.set_y(max(y1, y0 + 80 * images["status_ratio"]) + 2)
+
+    y0 = doc.get_y()
+    doc.h2(txt.H_PDCA)
+    p = r.pdca
+    doc.grid([txt.COL["item"], txt.COL["count"]], [
+        [txt.L_ACTIONS, fmt_int(p.actions)],
+        [txt.L_REPORTED, txt.count_of(p.reported, p.actions)],
+        [txt.L_DO, txt.count_of(p.do, p.actions)],
+        [txt.L_CHECK, txt.count_of(p.check, p.actions)],
+        [txt.L_ACT, txt.count_of(p.act, p.actions)],
+        [txt.L_COMPLETE, txt.count_of(p.complete, p.actions)],
+        [txt.L_COMPLETE_PCT, txt.pct(p.complete_pct)],
+    ], [50, 30], numeric={1})
+    y1 = doc.get_y()
+    doc.set_y(y0)
+    doc.set_left_margin(doc.l_margin + 92)
+    doc.set_x(doc.l_margin)
+    doc.h2(txt.H_PARTNERS)
+    s = r.partner_summary
+    doc.grid([txt.COL["item"], txt.COL["value"]], [
+        [txt.L_PARTNER_ROWS, fmt_int(s.rows)],
+        [txt.L_PARTNER_ACTIONS, fmt_int(s.actions)],
+        [txt.L_PARTNER_TYPES, fmt_int(s.types)],
+        [txt.L_PARTICIPANTS, fmt_int(s.participants)],
+        [txt.L_CO2, fmt_value(s.co2_reduction_t)],
+    ], [58, 30], numeric={1})
+    doc.set_left_margin(doc.l_margin - 92)
+    doc.set_y(max(y1, doc.get_y()))
+    doc.set_x(doc.l_margin)
+    if r.cycle_previous is not None:
+        doc.para(txt.council_cycle_line(r.fiscal_year - 1, r.cycle_previous.steps), 8.5)
+
+
+def _policy(doc: _Doc, index: int, section, images: dict):
+    doc.add_page()
+    doc.h1(txt.policy_heading(index, section.code, section.name))
+    doc.h2(txt.H_MEASURES)
+    doc.grid([txt.COL["measure_code"], txt.COL["measure_name"]],
+             [[m.measure_code, m.measure_name] for m in section.measures.itertuples()], [22, 158])
+
+    doc.h2(txt.H_INDICATORS)
+    doc.para(f"{txt.H_STATUS}: {txt.status_line(section.status_counts)}", 9)
+    rows = [[i.indicator_code, i.indicator_name, fmt_text(i.unit),
+             f"{fmt_value(i.base_value)}（{i.base_year}）", f"{fmt_value(i.target_value)}（{i.target_year}）",
+             fmt_value(i.actual_value), fmt_value(i.expected_value), fmt_pct(i.attainment_pct), i.status]
+            for i in section.indicators.itertuples()]
+    doc.grid([txt.COL[k] for k in ("indicator_code", "indicator_name", "unit", "base_value",
+                                   "target_value", "actual_value", "expected_value",
+                                   "attainment_pct", "status")],
+             rows, [16, 44, 12, 24, 24, 17, 17, 14, 12], size=7.5, numeric={3, 4, 5, 6, 7})
+    if section.code in images:
+        doc.image_png(images[section.code], 165)
+
+    doc.h2(txt.H_ACTIONS)
+    doc.para(f"{txt.L_COMPLETE}: {txt.count_of(section.pdca.complete, section.pdca.actions)}", 9)
+    rows = []
+    for a in section.actions.itertuples():
+        rows.append([a.action_code, a.action_name + (f" {txt.PRIORITY_YES}" if a.priority else ""),
+                     fmt_text(a.department_name),
+                     fmt_text(a.implementation_status) if a.reported else txt.NOT_REPORTED,
+                     fmt_text(a.self_evaluation), fmt_text(a.direction), fmt_text(a.revision_text),
+                     fmt_int(a.stages)])
+    doc.grid([txt.COL[k] for k in ("action_code", "action_name", "department_name",
+                                   "implementation_status", "self_evaluation", "direction_next",
+                                   "revision_text", "stages")],
+             rows, [16, 42, 25, 15, 12, 16, 43, 11], size=7.5, numeric={7})
+
+    doc.h2(txt.H_PARTNER_LIST)
+    ps = section.partner_summary
+    doc.para(f"{txt.L_PARTNER_ROWS} {fmt_int(ps.rows)}　{txt.L_PARTICIPANTS} {fmt_int(ps.participants)}"
+             f"　{txt.L_CO2} {fmt_value(ps.co2_reduction_t)}", 9)
+    rows = [[p.action_code, p.stakeholder_type, fmt_text(p.organisation), fmt_int(p.participants),
+             fmt_value(p.co2_reduction_t), fmt_text(p.content)] for p in section.partners.itertuples()]
+    doc.grid([txt.COL[k] for k in ("action_code", "stakeholder_type", "organisation",
+                                   "participants", "co2_reduction_t", "content")],
+             rows, [16, 34, 36, 20, 22, 52], size=7.5, numeric={3, 4})
+
+
+def _council(doc: _Doc):
+    r = doc.report
+    doc.add_page()
+    doc.h1(txt.H_COUNCIL)
+    frame = r.council_previous
+    if frame is None or frame.empty:
+        doc.para(txt.NO_COUNCIL)
+        return
+    rows = [[str(o.opinion_id), str(o.fiscal_year),
+             o.level + (f" {o.target_code}" if not _missing(o.target_code) and o.target_code else ""),
+             o.opinion_text, fmt_text(o.response_text), o.status]
+            for o in frame.itertuples()]
+    doc.grid([txt.COL[k] for k in ("opinion_id", "fiscal_year", "level", "opinion_text",
+                                   "response_text", "followup")],
+             rows, [10, 12, 22, 60, 60, 16], size=7.5)
+
+
+def _sources(doc: _Doc):
+    r = doc.report
+    doc.add_page()
+    doc.h1(txt.H_SOURCES)
+    doc.h2(txt.H_MASTER)
+    if r.master:
+        doc.grid([txt.COL["master_id"], txt.COL["file_name"], txt.COL["loaded_at"]],
+                 [[str(r.master[0]), r.master[1], txt.when(r.master[2])]], [20, 110, 50])
+    doc.h2(txt.H_SUBMISSIONS)
+    rows = [[str(s.submission_id), s.department_code, fmt_text(s.department_name), str(s.fiscal_year),
+             s.file_name, s.sha256[:12], txt.when(s.loaded_at), fmt_text(s.loaded_by)]
+            for s in r.sources.itertuples()]
+    doc.grid([txt.COL[k] for k in ("submission_id", "department_code", "department_name",
+                                   "fiscal_year", "file_name", "sha256", "loaded_at", "loaded_by")],
+             rows, [12, 14, 28, 11, 45, 22, 28, 20], size=7, numeric={0})
+
+
+# --- charts -------------------------------------------------------------------------
+
+def _ratio(png: bytes) -> float:
+    from PIL import Image
+    with Image.open(io.BytesIO(png)) as im:
+        return im.height / im.width
+
+
+def _render_charts(report: ReportData) -> dict:
+    """The dashboard's charts (pipeline.charts) on the dashboard's queries, print-themed."""
+    from pipeline.analysis import charts as dash
+    pngs = {
+        "emissions": charts.print_png(dash.emissions_chart(
+            report.chart_emissions, report.chart_path, txt.CHART_EMISSIONS), 600, 140),
+        "status": charts.print_png(dash.status_counts_chart(
+            report.chart_status, txt.CHART_STATUS), 300, 150),
+    }
+    for code, table in report.chart_attainment.items():
+        if not table.empty:
+            pngs[code] = charts.print_png(dash.attainment_chart(table, txt.CHART_ATTAINMENT), 520)
+    pngs["emissions_ratio"] = _ratio(pngs["emissions"])
+    pngs["status_ratio"] = _ratio(pngs["status"])
+    return pngs
+
+
+def render_pdf(report: ReportData) -> bytes:
+    images = _render_charts(report)
+    doc = _Doc(report)
+    _cover(doc)
+    _summary(doc, images)
+    for index, section in enumerate(report.sections, start=2):
+        _policy(doc, index, section, images)
+    _council(doc)
+    _sources(doc)
+    return bytes(doc.output())

@@ -1,0 +1,315 @@
+"""The DuckDB warehouse: where it is, how to connect, its tables and views.
+
+Concurrency pattern (DuckDB lets one process open a file at a time):
+*short-lived connections with retry*.  Every reader and writer — the app's
+queries, `ingest`, uploads — opens the file, does its work and closes it at
+once.  A process that finds the file busy waits and retries for up to
+`timeout` seconds.  Writers also queue on a lock file (`<db>.lock`) so two
+ingests never race; each workbook is written in one transaction, so a killed
+writer leaves either the whole workbook or nothing (DuckDB replays or drops
+the WAL on the next open).  All connections are opened read-write: DuckDB
+refuses to mix read-only and read-write opens of one file inside a process.
+"""
+from __future__ import annotations
+
+import os
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+from filelock import FileLock, Timeout
+
+from pipeline.ingest import contract as c
+from pipeline.texts import warehouse as txt
+
+DEFAULT_DB = Path("data") / "warehouse.duckdb"
+ENV_DB = "PDCA_DB"
+SCHEMA_VERSION = 1
+
+
+class WarehouseError(Exception):
+    """A warehouse that cannot be used: busy for too long, damaged, …  (Japanese message)."""
+
+
+class WarehouseBusy(WarehouseError):
+    pass
+
+
+def db_path(explicit: str | os.PathLike | None = None) -> Path:
+    """--db PATH, else $PDCA_DB, else data/warehouse.duckdb."""
+    if explicit:
+        return Path(explicit)
+    if os.environ.get(ENV_DB):
+        return Path(os.environ[ENV_DB])
+    return DEFAULT_DB
+
+
+_schema_ready: set[str] = set()
+_schema_guard = threading.Lock()
+
+
+def _open(path: Path, timeout: float) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + timeout
+    delay = 0.02
+    while True:
+        try:
+            return duckdb.connect(str(path))
+        except duckdb.IOException as exc:
+            text = str(exc).lower()
+            if ("lock" not in text and "conflicting" not in text) or looks_damaged(exc):
+                raise WarehouseError(txt.damaged(path, exc)) from exc
+            if time.monotonic() >= deadline:
+                raise WarehouseBusy(txt.BUSY) from exc
+        except duckdb.Error as exc:
+            # (not "Corrupt … in block …": that is damage, not a lock)
+            # "Unique file handle conflict": another thread of this process is opening
+            # or closing the same file at this moment; wait as for a lock.
+            text = str(exc).lower()
+            if (("lock" in text or "file handle conflict" in text) and not looks_damaged(exc)
+                    and time.monotonic() < deadline):
+                pass
+            else:
+                raise WarehouseError(txt.damaged(path, exc)) from exc
+        time.sleep(delay)
+        delay = min(delay * 2, 0.25)
+
+
+@contextmanager
+def connect(path: str | os.PathLike | None = None, *, write: bool = False,
+            timeout: float = 60.0) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived connection; writers hold the writer lock while it is open."""
+    path = db_path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(path) + ".lock", timeout=timeout) if write else None
+    try:
+        if lock is not None:
+            lock.acquire()
+    except Timeout as exc:
+        raise WarehouseBusy(txt.BUSY) from exc
+    try:
+        con = _open(path, timeout)
+        try:
+            ensure_schema(con, path)
+            yield con
+        except duckdb.Error as exc:
+            # Damage found only when a block is read (truncated or garbled file).
+            if looks_damaged(exc):
+                raise WarehouseError(txt.damaged(path, exc)) from exc
+            raise
+        finally:
+            con.close()
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def looks_damaged(exc: BaseException) -> bool:
+    """A DuckDB error that means the file itself is damaged (not busy, not a bug in SQL)."""
+    text = str(exc).lower()
+    return any(marker in text for marker in (
+        "corrupt", "checksum", "could not read enough bytes", "not a valid duckdb"))
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    key = str(Path(path).resolve())
+    if key in _schema_ready:
+        return
+    with _schema_guard:
+        if key in _schema_ready:
+            return
+        exists = con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_info'"
+        ).fetchone()[0]
+        if not exists:
+            con.execute("BEGIN")
+            con.execute(SCHEMA_SQL)
+            con.execute(VIEWS_SQL)
+            con.execute("INSERT INTO schema_info VALUES (?, ?)", [SCHEMA_VERSION, c.CONTRACT_VERSION])
+            con.execute("COMMIT")
+        _schema_ready.add(key)
+
+
+def version_token(path: str | os.PathLike | None = None) -> tuple:
+    """Cheap fingerprint that changes whenever a write lands (for caches)."""
+    path = db_path(path)
+    parts = []
+    for p in (path, Path(str(path) + ".wal")):
+        try:
+            st = p.stat()
+            parts.append((st.st_mtime_ns, st.st_size))
+        except FileNotFoundError:
+            parts.append(None)
+    return tuple(parts)
+
+
+SCHEMA_SQL = f"""
+CREATE TABLE schema_info (schema_version INTEGER, contract_version VARCHAR);
+CREATE TABLE archive (
+    sha256 VARCHAR PRIMARY KEY, size BIGINT, content BLOB, stored_at TIMESTAMP);
+CREATE TABLE master_versions (
+    master_id INTEGER PRIMARY KEY, file_name VARCHAR, sha256 VARCHAR,
+    loaded_at TIMESTAMP, loaded_by VARCHAR, is_current BOOLEAN);
+CREATE TABLE m_departments (
+    master_id INTEGER, department_code VARCHAR, department_name VARCHAR, bureau_name VARCHAR);
+CREATE TABLE m_policies (master_id INTEGER, policy_code VARCHAR, policy_name VARCHAR, sort_order INTEGER);
+CREATE TABLE m_measures (
+    master_id INTEGER, measure_code VARCHAR, policy_code VARCHAR, measure_name VARCHAR, sort_order INTEGER);
+CREATE TABLE m_actions (
+    master_id INTEGER, action_code VARCHAR, measure_code VARCHAR, action_name VARCHAR,
+    department_code VARCHAR, start_year INTEGER, end_year INTEGER, priority BOOLEAN,
+    source_cell VARCHAR, sort_order INTEGER);
+CREATE TABLE m_indicators (
+    master_id INTEGER, indicator_code VARCHAR, measure_code VARCHAR, indicator_name VARCHAR,
+    unit VARCHAR, direction VARCHAR, base_year INTEGER, base_value DOUBLE,
+    target_year INTEGER, target_value DOUBLE, department_code VARCHAR, source_cell VARCHAR,
+    sort_order INTEGER);
+CREATE TABLE m_emissions (
+    master_id INTEGER, fiscal_year INTEGER, sector VARCHAR, kind VARCHAR, kt_co2 DOUBLE,
+    source_cell VARCHAR);
+CREATE TABLE submissions (
+    submission_id INTEGER PRIMARY KEY, department_code VARCHAR, fiscal_year INTEGER,
+    file_name VARCHAR, sha256 VARCHAR, loaded_at TIMESTAMP, loaded_by VARCHAR,
+    status VARCHAR, master_id INTEGER, department_name VARCHAR, contact_person VARCHAR,
+    contact VARCHAR, warning_count INTEGER, status_changed_at TIMESTAMP);
+CREATE TABLE action_reports (
+    submission_id INTEGER, action_code VARCHAR, action_name_reported VARCHAR,
+    implementation_status VARCHAR, budget_k_yen DOUBLE, settlement_k_yen DOUBLE,
+    result_text VARCHAR, self_evaluation VARCHAR, issues_text VARCHAR, direction VARCHAR,
+    revision_text VARCHAR, source_sheet VARCHAR, source_cell VARCHAR);
+CREATE TABLE indicator_values (
+    submission_id INTEGER, indicator_code VARCHAR, indicator_name_reported VARCHAR,
+    actual_year INTEGER, value DOUBLE, note VARCHAR, source_sheet VARCHAR, source_cell VARCHAR);
+CREATE TABLE partner_rows (
+    submission_id INTEGER, action_code VARCHAR, stakeholder_type VARCHAR, organisation VARCHAR,
+    participants BIGINT, co2_reduction_t DOUBLE, content VARCHAR, source_sheet VARCHAR,
+    source_cell VARCHAR);
+CREATE TABLE audit_log (
+    event_id BIGINT, occurred_at TIMESTAMP, actor VARCHAR, action VARCHAR, target VARCHAR, detail VARCHAR);
+"""
+
+_REVISION_NEEDED = ", ".join(f"'{d}'" for d in c.DIRECTIONS_NEEDING_REVISION)
+
+VIEWS_SQL = f"""
+CREATE OR REPLACE VIEW v_current_master AS
+    SELECT master_id FROM master_versions WHERE is_current;
+CREATE OR REPLACE VIEW v_departments AS
+    SELECT department_code, department_name, bureau_name FROM m_departments
+    WHERE master_id = (SELECT master_id FROM v_current_master);
+CREATE OR REPLACE VIEW v_policies AS
+    SELECT policy_code, policy_name, sort_order FROM m_policies
+    WHERE master_id = (SELECT master_id FROM v_current_master);
+CREATE OR REPLACE VIEW v_measures AS
+    SELECT measure_code, policy_code, measure_name, sort_order FROM m_measures
+    WHERE master_id = (SELECT master_id FROM v_current_master);
+CREATE OR REPLACE VIEW v_actions AS
+    SELECT a.action_code, a.action_name, a.measure_code, m.policy_code, a.department_code,
+           a.start_year, a.end_year, a.priority, a.sort_order
+    FROM m_actions a LEFT JOIN m_measures m
+      ON m.master_id = a.master_id AND m.measure_code = a.measure_code
+    WHERE a.master_id = (SELECT master_id FROM v_current_master);
+CREATE OR REPLACE VIEW v_indicators AS
+    SELECT i.indicator_code, i.indicator_name, i.unit, i.direction, i.base_year, i.base_value,
+           i.target_year, i.target_value, i.department_code, i.measure_code, m.policy_code,
+           i.sort_order
+    FROM m_indicators i LEFT JOIN m_measures m
+      ON m.master_id = i.master_id AND m.measure_code = i.measure_code
+    WHERE i.master_id = (SELECT master_id FROM v_current_master);
+CREATE OR REPLACE VIEW v_active_submissions AS
+    SELECT * FROM submissions WHERE status = '{c.SUBMISSION_ACTIVE}';
+
+CREATE OR REPLACE VIEW v_submissions AS
+    SELECT submission_id, department_code, fiscal_year, file_name, sha256, loaded_at,
+           loaded_by, status, department_name, warning_count, status_changed_at
+    FROM submissions;
+
+CREATE OR REPLACE VIEW v_emissions AS
+    SELECT fiscal_year, sector, kind, kt_co2 FROM m_emissions
+    WHERE master_id = (SELECT master_id FROM v_current_master);
+
+CREATE OR REPLACE VIEW v_indicator_attainment AS
+WITH ranked AS (
+    SELECT v.indicator_code, v.actual_year AS fiscal_year, v.value, v.submission_id,
+           v.source_sheet, v.source_cell,
+           row_number() OVER (PARTITION BY v.indicator_code, v.actual_year
+                              ORDER BY s.fiscal_year DESC, s.loaded_at DESC, s.submission_id DESC) AS rn
+    FROM indicator_values v JOIN v_active_submissions s USING (submission_id)
+    WHERE v.value IS NOT NULL),
+best AS (SELECT * FROM ranked WHERE rn = 1),
+years AS (SELECT DISTINCT fiscal_year FROM v_active_submissions),
+pairs AS (
+    SELECT i.indicator_code, y.fiscal_year FROM v_indicators i CROSS JOIN years y
+    UNION
+    SELECT b.indicator_code, b.fiscal_year FROM best b
+    WHERE b.indicator_code IN (SELECT indicator_code FROM v_indicators)),
+computed AS (
+    SELECT p.fiscal_year, i.indicator_code, i.indicator_name, i.unit, i.direction,
+           i.base_year, i.base_value, i.target_year, i.target_value,
+           b.value AS actual_value,
+           i.base_value + (i.target_value - i.base_value)
+               * CAST(p.fiscal_year - i.base_year AS DOUBLE)
+               / CAST(i.target_year - i.base_year AS DOUBLE) AS expected_value,
+           (b.value - i.base_value) / (i.target_value - i.base_value) * 100 AS attainment_pct,
+           i.department_code, i.measure_code, i.policy_code,
+           b.submission_id, b.source_sheet, b.source_cell, i.sort_order
+    FROM pairs p JOIN v_indicators i USING (indicator_code)
+    LEFT JOIN best b ON b.indicator_code = p.indicator_code AND b.fiscal_year = p.fiscal_year)
+SELECT fiscal_year, indicator_code, indicator_name, unit, direction, base_year, base_value,
+       target_year, target_value, actual_value, expected_value, attainment_pct,
+       CASE
+         WHEN actual_value IS NULL THEN '{c.STATUS_UNREPORTED}'
+         WHEN round(attainment_pct, 9) >= 100 THEN '{c.STATUS_ACHIEVED}'
+         WHEN (direction = '{c.DIRECTION_UP}' AND round(actual_value - expected_value, 9) >= 0)
+           OR (direction = '{c.DIRECTION_DOWN}' AND round(actual_value - expected_value, 9) <= 0)
+           THEN '{c.STATUS_ON_TRACK}'
+         WHEN (direction = '{c.DIRECTION_UP}' AND actual_value > base_value)
+           OR (direction = '{c.DIRECTION_DOWN}' AND actual_value < base_value)
+           THEN '{c.STATUS_BEHIND}'
+         ELSE '{c.STATUS_WORSENED}'
+       END AS status,
+       department_code, measure_code, policy_code, submission_id, source_sheet, source_cell,
+       sort_order
+FROM computed;
+
+CREATE OR REPLACE VIEW v_pdca_status AS
+WITH years AS (SELECT DISTINCT fiscal_year FROM v_active_submissions),
+reports AS (
+    SELECT s.fiscal_year, r.*,
+           row_number() OVER (PARTITION BY s.fiscal_year, r.action_code
+                              ORDER BY s.loaded_at DESC, s.submission_id DESC) AS rn
+    FROM action_reports r JOIN v_active_submissions s USING (submission_id)),
+joined AS (
+    SELECT y.fiscal_year, a.action_code, a.action_name, a.department_code, a.measure_code,
+           a.policy_code, a.priority, a.sort_order,
+           r.submission_id, r.implementation_status, r.self_evaluation, r.direction,
+           r.revision_text, r.source_sheet, r.source_cell
+    FROM years y
+    JOIN v_actions a ON a.start_year <= y.fiscal_year
+                    AND (a.end_year IS NULL OR y.fiscal_year <= a.end_year)
+    LEFT JOIN reports r ON r.fiscal_year = y.fiscal_year AND r.action_code = a.action_code
+                       AND r.rn = 1),
+flags AS (
+    SELECT *, TRUE AS plan,
+           coalesce(implementation_status <> '{c.NOT_IMPLEMENTED}', FALSE) AS "do",
+           coalesce(self_evaluation <> '{c.NOT_EVALUABLE}', FALSE) AS "check",
+           coalesce(direction IS NOT NULL AND (direction NOT IN ({_REVISION_NEEDED})
+                    OR nullif(trim(revision_text), '') IS NOT NULL), FALSE) AS act
+    FROM joined)
+SELECT fiscal_year, action_code, action_name, department_code, measure_code, policy_code,
+       plan, "do", "check", act,
+       CAST(plan AS INTEGER) + CAST("do" AS INTEGER) + CAST("check" AS INTEGER)
+           + CAST(act AS INTEGER) AS stages,
+       self_evaluation, direction, implementation_status, revision_text,
+       submission_id IS NOT NULL AS reported, priority, submission_id, source_sheet,
+       source_cell, sort_order
+FROM flags;
+
+CREATE OR REPLACE VIEW v_stakeholder_contributions AS
+    SELECT s.fiscal_year, p.action_code, s.department_code, a.measure_code, a.policy_code,
+           p.stakeholder_type, p.organisation, p.participants, p.co2_reduction_t,
+           p.content, p.submission_id, p.source_sheet, p.source_cell
+    FROM partner_rows p JOIN v_active_submissions s USING (submission_id)
+    LEFT JOIN v_actions a ON a.action_code = p.action_code;
+"""
