@@ -1,9 +1,8 @@
 """目標達成状況: every indicator's attainment and status, and one indicator in detail."""
 import streamlit as st
 
-from pipeline.analysis import charts
+from pipeline.analysis import attainment, reference
 from pipeline.ingest import contract
-from pipeline.analysis import queries
 from pipeline.dashboard import ui
 from pipeline.texts import dashboard as txt
 from pipeline.dashboard.shell import ensure_app_shell
@@ -16,7 +15,7 @@ ui.require_submissions()
 f = ui.filters()
 fy = f.fiscal_year
 
-measures = ui.q(queries.measures, f.policy)
+measures = ui.q(reference.measures, f.policy)
 measure_names = dict(zip(measures["measure_code"], measures["measure_name"]))
 left, right = st.columns([2, 3])
 measure = left.selectbox(txt.MEASURE_LABEL, [""] + list(measure_names), key="att_measure",
@@ -24,11 +23,11 @@ measure = left.selectbox(txt.MEASURE_LABEL, [""] + list(measure_names), key="att
 statuses = right.multiselect(txt.STATUS_FILTER_LABEL, list(contract.STATUSES), key="att_status",
                              placeholder=txt.ALL)
 
-table = ui.q(queries.attainment_table, f, measure or None, tuple(statuses) or None)
+table = ui.q(attainment.attainment_table, f, measure or None, tuple(statuses) or None)
 if table.empty:
     ui.empty(txt.NO_MATCH)
 else:
-    summary = ui.derive(queries.attainment_summary, table)
+    summary = ui.derive(attainment.attainment_summary, table)
     cols = st.columns(3)
     cols[0].metric(txt.ATTAINMENT_METRIC_COUNT, ui.fmt_num(summary.indicators))
     cols[1].metric(txt.status_metric("達成・順調"), ui.fmt_num(summary.good))
@@ -37,7 +36,7 @@ else:
     shown = ["indicator_code", "indicator_name", "policy_name", "measure_name",
              "department_name", "unit", "base_value", "target_year", "target_value",
              "actual_value", "expected_value", "attainment_pct", "expected_pct", "status"]
-    ui.chart_block(ui.lazy(charts.attainment_chart, table, title), table, title, f"attainment_{fy}",
+    ui.chart_block(ui.lazy(attainment.attainment_chart, table, title), table, title, f"attainment_{fy}",
                    columns=shown)
     st.subheader(txt.TABLE_TITLE)
     ui.table(table, f"attainment_table_{fy}", columns=[c for c in shown if c != "expected_pct"],
@@ -45,14 +44,14 @@ else:
                  txt.COLUMNS["attainment_pct"], format="%.1f%%", min_value=0, max_value=100)})
 
 st.header(txt.DETAIL_HEADER)
-options = ui.q(queries.indicator_options, f)
+options = ui.q(attainment.indicator_options, f)
 if options.empty:
     ui.empty(txt.NO_MATCH)
     st.stop()
 names = dict(zip(options["indicator_code"], options["indicator_name"]))
 code = st.selectbox(txt.DETAIL_SELECT, list(names), key="att_indicator",
                     format_func=lambda k: f"{k} {names[k]}")
-detail = ui.q(queries.indicator_detail, code, fy)
+detail = ui.q(attainment.indicator_detail, code, fy)
 if detail is None:
     ui.empty(txt.NO_MATCH)
     st.stop()
@@ -63,4 +62,4 @@ if detail.projected_target_value is not None:
 else:
     st.markdown(txt.PROJECTION_TOO_FEW)
 title = txt.detail_title(detail.indicator_name, detail.will_meet, detail.target_year)
-ui.chart_block(ui.lazy(charts.indicator_detail_chart, detail, title), detail.series, title, f"indicator_{code}")
+ui.chart_block(ui.lazy(attainment.indicator_detail_chart, detail, title), detail.series, title, f"indicator_{code}")

@@ -3,7 +3,7 @@ import streamlit as st
 
 from pipeline.access import auth
 from pipeline import council
-from pipeline.analysis import queries
+from pipeline.analysis import reference
 from pipeline.dashboard import ui
 from pipeline.dashboard import sign_in
 from pipeline.texts import council as txt
@@ -14,7 +14,7 @@ ensure_app_shell()
 st.title(txt.PAGE_TITLE)
 st.caption(txt.PAGE_INTRO)
 
-years = sorted(ui.q(queries.fiscal_years), reverse=True)
+years = sorted(ui.q(reference.fiscal_years), reverse=True)
 if not years:
     st.info(txt.NO_YEARS)
     st.stop()

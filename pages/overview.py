@@ -1,8 +1,7 @@
 """概要: emissions and pace, indicator status, PDCA completion, partner participation."""
 import streamlit as st
 
-from pipeline.analysis import charts
-from pipeline.analysis import queries
+from pipeline.analysis import attainment, common, emissions, partners, pdca, reference
 from pipeline.dashboard import ui
 from pipeline.texts import dashboard as txt
 from pipeline.dashboard.shell import ensure_app_shell
@@ -17,9 +16,9 @@ fy = f.fiscal_year
 
 # --- Emissions -------------------------------------------------------------------
 st.header(txt.EMISSIONS_HEADER)
-emissions = ui.q(queries.emissions_by_sector, fy)
-pace = ui.q(queries.emission_pace, fy)
-if emissions.empty or pace is None:
+sector_emissions = ui.q(emissions.emissions_by_sector, fy)
+pace = ui.q(emissions.emission_pace, fy)
+if sector_emissions.empty or pace is None:
     ui.empty(txt.NO_EMISSIONS)
 else:
     cols = st.columns(3)
@@ -35,17 +34,17 @@ else:
     else:
         st.markdown(txt.pace_sentence(pace.on_track, pace.actual_rate_pct, pace.needed_rate_pct,
                                       pace.latest_year, pace.target_year))
-    path = ui.q(queries.emission_path)
+    path = ui.q(emissions.emission_path)
     title = txt.emissions_title(pace.base_year, pace.latest_year, pace.reduction_pct)
-    ui.chart_block(ui.lazy(charts.emissions_chart, emissions, path, title), emissions, title, "emissions")
+    ui.chart_block(ui.lazy(emissions.emissions_chart, sector_emissions, path, title), sector_emissions, title, "emissions")
 
-if not ui.q(queries.fiscal_years):
+if not ui.q(reference.fiscal_years):
     ui.empty(txt.NO_SUBMISSIONS)
     st.stop()
 
 # --- Indicators ---------------------------------------------------------------------
 st.header(txt.INDICATORS_HEADER)
-counts = ui.q(queries.indicator_status_counts, f)
+counts = ui.q(attainment.indicator_status_counts, f)
 if counts.empty or int(counts["count"].sum()) == 0:
     ui.empty(txt.NO_MATCH)
 else:
@@ -55,21 +54,21 @@ else:
                    ui.fmt_delta(row.change) if row.previous is not None and row.previous == row.previous else None,
                    delta_color="off")
     title = txt.status_title(fy, dict(zip(counts["status"], counts["count"])))
-    ui.chart_block(ui.lazy(charts.status_counts_chart, counts, title), counts, title, f"indicator_status_{fy}")
+    ui.chart_block(ui.lazy(attainment.status_counts_chart, counts, title), counts, title, f"indicator_status_{fy}")
 
 # --- PDCA / partners ---------------------------------------------------------------------
 left, right = st.columns(2)
 with left:
     st.header(txt.PDCA_HEADER)
-    pdca = ui.q(queries.pdca_by_year, f)
+    pdca_years = ui.q(pdca.pdca_by_year, f)
     sub = st.columns(2)
-    ui.metric(sub[0], txt.METRIC_PDCA, queries.kpi(pdca, fy, "completion_pct"), digits=1, suffix="%",
+    ui.metric(sub[0], txt.METRIC_PDCA, common.kpi(pdca_years, fy, "completion_pct"), digits=1, suffix="%",
               delta_suffix=txt.POINTS)
-    ui.metric(sub[1], txt.METRIC_REPORTED, queries.kpi(pdca, fy, "reported"))
+    ui.metric(sub[1], txt.METRIC_REPORTED, common.kpi(pdca_years, fy, "reported"))
 with right:
     st.header(txt.PARTNERS_HEADER)
-    partners = ui.q(queries.partners_by_year, f)
+    partner_years = ui.q(partners.partners_by_year, f)
     sub = st.columns(3)
-    ui.metric(sub[0], txt.METRIC_COLLAB, queries.kpi(partners, fy, "collaborations"))
-    ui.metric(sub[1], txt.METRIC_PARTICIPANTS, queries.kpi(partners, fy, "participants"))
-    ui.metric(sub[2], txt.METRIC_CO2, queries.kpi(partners, fy, "co2_t"), digits=1)
+    ui.metric(sub[0], txt.METRIC_COLLAB, common.kpi(partner_years, fy, "collaborations"))
+    ui.metric(sub[1], txt.METRIC_PARTICIPANTS, common.kpi(partner_years, fy, "participants"))
+    ui.metric(sub[2], txt.METRIC_CO2, common.kpi(partner_years, fy, "co2_t"), digits=1)

@@ -1,8 +1,7 @@
 """PDCA: action × FY matrix, P→D→C→A for a FY, self-evaluations, directions, incomplete cycles."""
 import streamlit as st
 
-from pipeline.analysis import charts
-from pipeline.analysis import queries
+from pipeline.analysis import common, pdca, reference
 from pipeline.dashboard import ui
 from pipeline.texts import dashboard as txt
 from pipeline.dashboard.shell import ensure_app_shell
@@ -15,54 +14,54 @@ ui.require_submissions()
 f = ui.filters()
 fy = f.fiscal_year
 
-funnel = ui.q(queries.pdca_funnel, f)
-by_year = ui.q(queries.pdca_by_year, f)
+funnel = ui.q(pdca.pdca_funnel, f)
+by_year = ui.q(pdca.pdca_by_year, f)
 planned = int(funnel["count"].iloc[0]) if not funnel.empty else 0
 if planned == 0:
     ui.empty(txt.NO_MATCH)
     st.stop()
 
 cols = st.columns(3)
-ui.metric(cols[0], txt.METRIC_PDCA, queries.kpi(by_year, fy, "completion_pct"), digits=1,
+ui.metric(cols[0], txt.METRIC_PDCA, common.kpi(by_year, fy, "completion_pct"), digits=1,
           suffix="%", delta_suffix=txt.POINTS)
-ui.metric(cols[1], txt.COLUMNS["complete"], queries.kpi(by_year, fy, "complete"))
-ui.metric(cols[2], txt.METRIC_REPORTED, queries.kpi(by_year, fy, "reported"))
+ui.metric(cols[1], txt.COLUMNS["complete"], common.kpi(by_year, fy, "complete"))
+ui.metric(cols[2], txt.METRIC_REPORTED, common.kpi(by_year, fy, "reported"))
 
 title = txt.funnel_title(fy, planned)
-ui.chart_block(ui.lazy(charts.funnel_chart, funnel, title), funnel, title, f"pdca_funnel_{fy}")
+ui.chart_block(ui.lazy(pdca.funnel_chart, funnel, title), funnel, title, f"pdca_funnel_{fy}")
 
 grades_box, directions_box = st.container(), st.container()
 with grades_box:
-    grades = ui.q(queries.self_evaluation_distribution, f)
-    title = txt.grade_title(fy, queries.share_of(grades, "grade", ("A", "B")))
-    ui.chart_block(ui.lazy(charts.grade_chart, grades, title), grades if grades["count"].sum() else None, title,
+    grades = ui.q(pdca.self_evaluation_distribution, f)
+    title = txt.grade_title(fy, common.share_of(grades, "grade", ("A", "B")))
+    ui.chart_block(ui.lazy(pdca.grade_chart, grades, title), grades if grades["count"].sum() else None, title,
                    f"pdca_self_evaluation_{fy}")
 with directions_box:
-    directions = ui.q(queries.direction_distribution, f)
-    title = txt.direction_title(fy, queries.top_label(directions, "direction", "count"))
-    ui.chart_block(ui.lazy(charts.direction_chart, directions, title),
+    directions = ui.q(pdca.direction_distribution, f)
+    title = txt.direction_title(fy, common.top_label(directions, "direction", "count"))
+    ui.chart_block(ui.lazy(pdca.direction_chart, directions, title),
                    directions if int(directions["count"].sum()) else None, title,
                    f"pdca_direction_{fy}")
 
 st.header(txt.INCOMPLETE_HEADER)
-incomplete = ui.q(queries.incomplete_cycles, f)
+incomplete = ui.q(pdca.incomplete_cycles, f)
 if incomplete.empty:
     st.success(txt.NO_INCOMPLETE)
 else:
     st.caption(txt.incomplete_caption(len(incomplete)))
-    ui.table(ui.derive(queries.blanks_as, incomplete, ("self_evaluation", "direction"), txt.NOT_REPORTED),
+    ui.table(ui.derive(common.blanks_as, incomplete, ("self_evaluation", "direction"), txt.NOT_REPORTED),
              f"pdca_incomplete_{fy}",
              column_config={txt.COLUMNS[k]: st.column_config.Column(width=w) for k, w in (
                  ("action_code", "small"), ("action_name", 220), ("stages", "small"),
                  ("reasons", 250), ("self_evaluation", "small"), ("direction", "small"))})
 
-matrix = ui.q(queries.pdca_matrix, f, txt.MATRIX_MAX_ACTIONS)
+matrix = ui.q(pdca.pdca_matrix, f, txt.MATRIX_MAX_ACTIONS)
 shown_actions = matrix["action_code"].nunique()
-if shown_actions < int(queries.kpi(by_year, fy, "actions").value or 0):
+if shown_actions < int(common.kpi(by_year, fy, "actions").value or 0):
     st.caption(txt.matrix_truncated(shown_actions))
-title = txt.matrix_title(int(queries.kpi(by_year, fy, "actions").value or 0),
-                         int(queries.kpi(by_year, fy, "complete").value or 0), fy)
-ui.chart_block(ui.lazy(charts.pdca_matrix_chart, matrix, title, fy, key=("pdca_matrix", f, title)),
+title = txt.matrix_title(int(common.kpi(by_year, fy, "actions").value or 0),
+                         int(common.kpi(by_year, fy, "complete").value or 0), fy)
+ui.chart_block(ui.lazy(pdca.pdca_matrix_chart, matrix, title, fy, key=("pdca_matrix", f, title)),
                matrix, title, "pdca_matrix")
 
 # --- Plan-level cycle and open council opinions (pipeline.council; issue 5) ---------
@@ -71,7 +70,7 @@ from pipeline.texts import council as _ctxt  # noqa: E402
 
 st.header(_ctxt.CYCLE_HEADING)
 ui.dataframe(ui.derive(_council.cycle_display,
-                       ui.cached(_council.plan_cycle_table, tuple(ui.q(queries.fiscal_years)))),
+                       ui.cached(_council.plan_cycle_table, tuple(ui.q(reference.fiscal_years)))),
              hide_index=True)
 st.subheader(_ctxt.OPEN_HEADING)
 _open = ui.cached(_council.open_opinions)

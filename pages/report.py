@@ -1,7 +1,7 @@
 """年次報告書: choose a FY, build the report, download it as PDF and XLSX."""
 import streamlit as st
 
-from pipeline.analysis import queries
+from pipeline.analysis import reference
 from pipeline.report import build as report
 from pipeline.report import pdf as report_pdf
 from pipeline.dashboard import ui
@@ -13,7 +13,7 @@ ensure_app_shell()
 st.title(txt.PAGE_TITLE)
 st.caption(txt.PAGE_INTRO)
 
-years = sorted(ui.q(queries.fiscal_years), reverse=True)
+years = sorted(ui.q(reference.fiscal_years), reverse=True)
 if not years:
     st.info(txt.NO_YEARS)
     st.stop()

@@ -11,7 +11,6 @@ import json
 import sys
 from pathlib import Path
 
-from pipeline.ingest import contract as c
 from pipeline import load
 from pipeline.warehouse import store
 from pipeline.ingest.problems import Problem

@@ -10,7 +10,8 @@ from pipeline.texts import report as txt
 
 def cmd_report(args) -> int:
     from pipeline.ingest.normalise import parse_year
-    from pipeline.report.build import ReportError, write_report
+    from pipeline.report.build import write_report
+    from pipeline.report.model import ReportError
     from pipeline.report.pdf import ReportFontMissing
     try:
         year = parse_year(args.year)

@@ -22,8 +22,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from pipeline.analysis import charts
-from pipeline.analysis import queries
+from pipeline.analysis import chart_style, common, reference
 from pipeline.warehouse import schema
 from pipeline.texts import dashboard as txt
 
@@ -157,32 +156,30 @@ def origin(obj) -> tuple | None:
     return None
 
 
-def _run_query(name: str, db_path: str, args: tuple, kwargs: tuple):
-    fn = getattr(queries, name)
+def _run_query(fn, db_path: str, args: tuple, kwargs: tuple):
     with schema.connect(db_path) as con:
         return fn(con, *args, **dict(kwargs))
 
 
 def q(fn, *args, **kwargs):
-    """Run a named query of pipeline.queries, cached until the warehouse changes.
+    """Run a named query of pipeline.analysis (the function itself), cached until the
+    warehouse changes.
 
     A warm rerun costs a stat of the warehouse file (its version token) and a dict
     lookup; the database is not opened."""
     path = db()
     token = schema.version_token(path)
     kw = tuple(sorted(kwargs.items()))
-    key = ("q", path, token, fn.__name__, args, kw)
+    key = ("q", path, token, fn.__module__, fn.__qualname__, args, kw)
     try:
-        result = _memoised(key, lambda: _run_query(fn.__name__, path, args, kw))
+        result = _memoised(key, lambda: _run_query(fn, path, args, kw))
     except schema.WarehouseError as exc:
         st.error(str(exc))
         st.stop()
     return _remember(result, key)
 
 
-def _run_path(module: str, name: str, db_path: str, args: tuple, kwargs: tuple):
-    import importlib
-    fn = getattr(importlib.import_module(module), name)
+def _run_path(fn, db_path: str, args: tuple, kwargs: tuple):
     return fn(db_path, *args, **dict(kwargs))
 
 
@@ -194,7 +191,7 @@ def cached(fn, *args, **kwargs):
     kw = tuple(sorted(kwargs.items()))
     key = ("path", path, token, fn.__module__, fn.__name__, args, kw)
     try:
-        result = _memoised(key, lambda: _run_path(fn.__module__, fn.__name__, path, args, kw))
+        result = _memoised(key, lambda: _run_path(fn, path, args, kw))
     except schema.WarehouseError as exc:
         st.error(str(exc))
         st.stop()
@@ -290,7 +287,7 @@ def _choice(widget: str, name: str, options: list, label: str, fmt) -> object:
                                     on_change=_store, args=(widget, name))
 
 
-def _sync_url(f: queries.Filters) -> None:
+def _sync_url(f: common.Filters) -> None:
     wanted = {QP_FY: str(f.fiscal_year) if f.fiscal_year is not None else None,
               QP_DEPT: f.department, QP_POLICY: f.policy}
     for key, value in wanted.items():
@@ -302,7 +299,7 @@ def _sync_url(f: queries.Filters) -> None:
 
 
 def year_options() -> list[int]:
-    years = q(queries.fiscal_years)
+    years = q(reference.fiscal_years)
     return years or [reporting_year()]
 
 
@@ -311,18 +308,18 @@ def _filter_names(depts: pd.DataFrame, pols: pd.DataFrame) -> tuple[dict, dict]:
             dict(zip(pols["policy_code"].tolist(), pols["policy_name"].tolist())))
 
 
-def filters(*, year: bool = True) -> queries.Filters:
+def filters(*, year: bool = True) -> common.Filters:
     """Render the sidebar filters and return the selection (kept in the URL)."""
     area = _filter_area()
     area.subheader(txt.FILTERS_HEADER)
     years = year_options()
-    dept_names, pol_names = derive(_filter_names, q(queries.departments), q(queries.policies))
+    dept_names, pol_names = derive(_filter_names, q(reference.departments), q(reference.policies))
     fy = _choice(W_FY, "fy", years, txt.FY_LABEL, txt.fy) if year else None
     dept = _choice(W_DEPT, "dept", [""] + list(dept_names), txt.DEPARTMENT_LABEL,
                    lambda code: dept_names.get(code, txt.ALL) if code else txt.ALL)
     policy = _choice(W_POLICY, "policy", [""] + list(pol_names), txt.POLICY_LABEL,
                      lambda code: f"{code} {pol_names[code]}" if code in pol_names else txt.ALL)
-    f = queries.Filters(fy if year else _state().get("fy"), dept or None, policy or None)
+    f = common.Filters(fy if year else _state().get("fy"), dept or None, policy or None)
     _sync_url(f)
     area.caption(txt.SHARE_HINT)
     return f
@@ -341,14 +338,14 @@ def content_key(prefix: str, labels) -> str:
 # --- Empty states ------------------------------------------------------------------
 
 def require_master() -> None:
-    if not q(queries.has_master):
+    if not q(reference.has_master):
         st.info(txt.NO_MASTER)
         st.stop()
 
 
 def require_submissions() -> None:
     require_master()
-    if not q(queries.fiscal_years):
+    if not q(reference.fiscal_years):
         st.info(txt.NO_SUBMISSIONS)
         st.stop()
 
@@ -371,7 +368,7 @@ def fmt_delta(value, digits: int = 0, suffix: str = "") -> str | None:
     return f"{value:+,.{digits}f}{suffix}"
 
 
-def metric(col, label: str, kpi: queries.Kpi, *, digits: int = 0, suffix: str = "",
+def metric(col, label: str, kpi: common.Kpi, *, digits: int = 0, suffix: str = "",
            delta_suffix: str | None = None, inverse: bool = False) -> None:
     """st.metric of a KPI with its change from the previous FY (none when there is no previous)."""
     dsuffix = suffix if delta_suffix is None else delta_suffix
@@ -395,14 +392,15 @@ def csv_bytes(data: pd.DataFrame) -> bytes:
 
 @dataclass(frozen=True)
 class LazyChart:
-    """A chart to build with `pipeline.charts.<builder>(*args, **kwargs)`, cached as a spec."""
-    builder: str
+    """A chart to build with `builder(*args, **kwargs)` (a chart function of
+    pipeline.analysis), cached as a spec."""
+    builder: object
     args: tuple
     kwargs: tuple
     key: tuple | None = None
 
     def build(self):
-        return getattr(charts, self.builder)(*self.args, **dict(self.kwargs))
+        return self.builder(*self.args, **dict(self.kwargs))
 
 
 _SIMPLE = (str, int, float, bool, type(None))
@@ -411,7 +409,7 @@ _SIMPLE = (str, int, float, bool, type(None))
 def _arg_key(value):
     """A small hashable stand-in for a chart input: plain values as themselves, query
     results by their query key; None when the value has neither (hash its contents)."""
-    if isinstance(value, _SIMPLE) or isinstance(value, queries.Filters):
+    if isinstance(value, _SIMPLE) or isinstance(value, common.Filters):
         return ("v", value)
     if isinstance(value, tuple):
         parts = tuple(_arg_key(v) for v in value)
@@ -429,7 +427,7 @@ def lazy(builder, *args, key: tuple | None = None, **kwargs) -> LazyChart:
     cache by this key and the warehouse version instead; it must identify the inputs.
     """
     kw = tuple(sorted(kwargs.items()))
-    return LazyChart(builder.__name__, args, kw, key)
+    return LazyChart(builder, args, kw, key)
 
 
 def _auto_key(chart: LazyChart) -> tuple | None:
@@ -438,7 +436,7 @@ def _auto_key(chart: LazyChart) -> tuple | None:
     parts = _arg_key(chart.args + tuple(v for _, v in chart.kwargs))
     if parts is None or _first_origin(parts) is None:
         return None
-    return (chart.builder, parts, tuple(k for k, _ in chart.kwargs))
+    return (chart.builder.__module__, chart.builder.__qualname__, parts, tuple(k for k, _ in chart.kwargs))
 
 
 def _first_origin(parts) -> tuple | None:
@@ -468,10 +466,15 @@ def _with_arrow_datasets(spec: dict) -> dict:
 
 
 def _build_spec(chart: LazyChart, present: bool) -> dict:
-    return _with_arrow_datasets(charts.configure(chart.build(), present).to_dict())
+    return _with_arrow_datasets(chart_style.configure(chart.build(), present).to_dict())
 
 
-@st.cache_data(show_spinner=False, max_entries=500)
+def _lazy_hash(chart: LazyChart) -> tuple:
+    """What Streamlit hashes for a LazyChart: the builder by name, the inputs by content."""
+    return (chart.builder.__module__, chart.builder.__qualname__, chart.args, chart.kwargs, chart.key)
+
+
+@st.cache_data(show_spinner=False, max_entries=500, hash_funcs={LazyChart: _lazy_hash})
 def _spec(chart: LazyChart, present: bool) -> dict:
     return _build_spec(chart, present)
 
@@ -493,7 +496,8 @@ def _spec_memo(key: tuple, chart: LazyChart, present: bool) -> dict:
 def _spec_of(chart: LazyChart, present: bool) -> dict:
     if chart.key is not None:
         path = db()
-        return _spec_memo(("spec", path, schema.version_token(path), chart.builder, chart.key),
+        return _spec_memo(("spec", path, schema.version_token(path), chart.builder.__module__,
+                           chart.builder.__qualname__, chart.key),
                           chart, present)
     parts = _auto_key(chart)
     if parts is not None:
@@ -508,7 +512,7 @@ def _png(chart, present: bool) -> bytes:
     try:
         if isinstance(chart, LazyChart):
             chart = chart.build()
-        return charts.to_png(chart, present)
+        return chart_style.to_png(chart, present)
     except Exception:            # never break the page over an export
         return b""
 
@@ -528,7 +532,7 @@ def chart_block(chart, data: pd.DataFrame | None, title: str, filename: str, *,
     if isinstance(chart, LazyChart):
         st.vega_lite_chart(_spec_of(chart, present), width="stretch", theme=None)
     else:
-        st.altair_chart(charts.configure(chart, present), width="stretch", theme=None, alt=title)
+        st.altair_chart(chart_style.configure(chart, present), width="stretch", theme=None, alt=title)
     box = st.expander(txt.DATA_EXPANDER, key=f"exp_{filename}", on_change="rerun")
     with box:
         left, right = st.columns(2)

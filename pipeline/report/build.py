@@ -7,57 +7,16 @@ short-lived connection; `report_pdf` and `report_xlsx` only lay it out.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 
 from pipeline import council
-from pipeline.analysis import queries
+from pipeline.analysis import attainment, common, emissions
 from pipeline.report import data as rd
+from pipeline.report.model import PolicySection, ReportData, ReportError
 from pipeline.warehouse import store
 from pipeline.warehouse.schema import connect
-
-
-class ReportError(ValueError):
-    """A report that cannot be made (Japanese message)."""
-
-
-@dataclass
-class PolicySection:
-    code: str
-    name: str
-    measures: pd.DataFrame
-    indicators: pd.DataFrame
-    status_counts: dict[str, int]
-    pdca: rd.PdcaCompletion
-    actions: pd.DataFrame
-    partner_summary: rd.PartnerSummary
-    partners: pd.DataFrame
-
-
-@dataclass
-class ReportData:
-    fiscal_year: int
-    data_date: datetime | None
-    generated_at: datetime
-    emissions: rd.EmissionsSummary
-    emission_totals: pd.DataFrame
-    status_counts: dict[str, int]
-    pdca: rd.PdcaCompletion
-    partner_summary: rd.PartnerSummary
-    partners_by_type: pd.DataFrame
-    sections: list[PolicySection] = field(default_factory=list)
-    sources: pd.DataFrame | None = None
-    master: tuple | None = None
-    council_previous: pd.DataFrame | None = None     # opinions on earlier reports
-    # The dashboard's query results behind its charts (same charts in the PDF).
-    chart_emissions: pd.DataFrame | None = None
-    chart_path: pd.DataFrame | None = None
-    chart_status: pd.DataFrame | None = None
-    chart_attainment: dict[str, pd.DataFrame] = field(default_factory=dict)
-    cycle_previous: council.CycleStatus | None = None
 
 
 def build_report(db, fiscal_year: int) -> ReportData:
@@ -94,11 +53,11 @@ def build_report(db, fiscal_year: int) -> ReportData:
                 partner_summary=rd.partner_summary(con, fiscal_year, code),
                 partners=partners[partners["policy_code"] == code].reset_index(drop=True),
             ))
-        f = queries.Filters(fiscal_year=fiscal_year)
-        report.chart_emissions = queries.emissions_by_sector(con, fiscal_year)
-        report.chart_path = queries.emission_path(con)
-        report.chart_status = queries.indicator_status_counts(con, f)
-        table = queries.attainment_table(con, f)
+        f = common.Filters(fiscal_year=fiscal_year)
+        report.chart_emissions = emissions.emissions_by_sector(con, fiscal_year)
+        report.chart_path = emissions.emission_path(con)
+        report.chart_status = attainment.indicator_status_counts(con, f)
+        table = attainment.attainment_table(con, f)
         for s in report.sections:
             report.chart_attainment[s.code] = table[table["policy_code"] == s.code].reset_index(drop=True)
         report.council_previous = council_for_report(con, fiscal_year)

@@ -97,7 +97,7 @@ def _register_font() -> None:
 
 def print_png(chart, width: int, height: int | None = None, scale: float = 2.0) -> bytes:
     """A dashboard chart themed for print: fixed size, Noto Sans CJK JP, white background."""
-    from pipeline.analysis import charts as dash
+    from pipeline.analysis import chart_style
     props = {"width": width} if height is None else {"width": width, "height": height}
     sized = chart.properties(**props)
     themed = (sized.configure(font=FONT)
@@ -107,7 +107,7 @@ def print_png(chart, width: int, height: int | None = None, scale: float = 2.0) 
               .configure_view(stroke=None))
     spec = themed.to_dict()
     spec["background"] = "white"
-    return dash.spec_to_png(json.dumps(spec, ensure_ascii=False), scale=scale)
+    return chart_style.spec_to_png(json.dumps(spec, ensure_ascii=False), scale=scale)
 
 
 def to_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:

@@ -14,7 +14,7 @@ from datetime import datetime
 import pandas as pd
 
 from pipeline.ingest import contract as c
-from pipeline.analysis import queries
+from pipeline.analysis import attainment, common, emissions
 
 
 # --- years and dates ---------------------------------------------------------
@@ -68,16 +68,16 @@ class EmissionsSummary:
 
 def emission_totals(con) -> pd.DataFrame:
     """Net city-wide emissions (all sectors, removals included) per FY and kind."""
-    return queries.emission_totals(con)
+    return emissions.emission_totals(con)
 
 
 def emissions_summary(con, fiscal_year: int) -> EmissionsSummary:
     """Emissions against the straight path and the pace (contract section 5).
 
-    The pace is the dashboard's own `queries.emission_pace`, so the report and the 概要 page
+    The pace is the dashboard's own `emissions.emission_pace`, so the report and the 概要 page
     can never disagree; the report adds the straight-path value at the latest inventory year.
     """
-    pace = queries.emission_pace(con, fiscal_year)
+    pace = emissions.emission_pace(con, fiscal_year)
     if pace is None:
         return EmissionsSummary()
     out = EmissionsSummary(
@@ -99,8 +99,8 @@ def _policy_filter(policy_code: str | None) -> tuple[str, list]:
 
 def indicator_status_counts(con, fiscal_year: int, policy_code: str | None = None) -> dict[str, int]:
     """Indicators per status word (all five, in contract order) for the FY."""
-    counts = queries.indicator_status_counts(
-        con, queries.Filters(fiscal_year=fiscal_year, policy=policy_code))
+    counts = attainment.indicator_status_counts(
+        con, common.Filters(fiscal_year=fiscal_year, policy=policy_code))
     return {row.status: int(row.count) for row in counts.itertuples()}
 
 

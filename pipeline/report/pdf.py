@@ -16,7 +16,7 @@ from fpdf.enums import Align, WrapMode
 from fpdf.fonts import FontFace
 
 from pipeline.report import charts
-from pipeline.report.build import ReportData
+from pipeline.report.model import ReportData
 from pipeline.texts import report as txt
 
 # Body font: IPA P Gothic (TrueType outlines, Debian fonts-ipafont-gothic).  fpdf2 embeds
@@ -353,16 +353,16 @@ def _ratio(png: bytes) -> float:
 
 def _render_charts(report: ReportData) -> dict:
     """The dashboard's charts (pipeline.charts) on the dashboard's queries, print-themed."""
-    from pipeline.analysis import charts as dash
+    from pipeline.analysis import attainment, emissions
     pngs = {
-        "emissions": charts.print_png(dash.emissions_chart(
+        "emissions": charts.print_png(emissions.emissions_chart(
             report.chart_emissions, report.chart_path, txt.CHART_EMISSIONS), 600, 140),
-        "status": charts.print_png(dash.status_counts_chart(
+        "status": charts.print_png(attainment.status_counts_chart(
             report.chart_status, txt.CHART_STATUS), 300, 150),
     }
     for code, table in report.chart_attainment.items():
         if not table.empty:
-            pngs[code] = charts.print_png(dash.attainment_chart(table, txt.CHART_ATTAINMENT), 520)
+            pngs[code] = charts.print_png(attainment.attainment_chart(table, txt.CHART_ATTAINMENT), 520)
     pngs["emissions_ratio"] = _ratio(pngs["emissions"])
     pngs["status_ratio"] = _ratio(pngs["status"])
     return pngs

@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from pipeline.report.build import ReportData
+from pipeline.report.model import ReportData
 from pipeline.texts import report as txt
 
 FMT_INT = "#,##0"

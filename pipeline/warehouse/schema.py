@@ -12,6 +12,7 @@ refuses to mix read-only and read-write opens of one file inside a process.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 import time
@@ -120,14 +121,20 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     with _schema_guard:
         if key in _schema_ready:
             return
-        exists = con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_info'"
-        ).fetchone()[0]
-        if not exists:
+        tables = {r[0] for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_name IN ('schema_info', 'schema_ddl')"
+        ).fetchall()}
+        stored = (con.execute("SELECT ddl_hash FROM schema_ddl").fetchone() or [None])[0] \
+            if "schema_ddl" in tables else None
+        if stored != DDL_HASH:
+            # New warehouse, or one made by an older version: every table is created
+            # IF NOT EXISTS and every view replaced, in one transaction (additive migration).
             con.execute("BEGIN")
-            con.execute(SCHEMA_SQL)
-            con.execute(VIEWS_SQL)
-            con.execute("INSERT INTO schema_info VALUES (?, ?)", [SCHEMA_VERSION, c.CONTRACT_VERSION])
+            con.execute(ddl())
+            if "schema_info" not in tables:
+                con.execute("INSERT INTO schema_info VALUES (?, ?)", [SCHEMA_VERSION, c.CONTRACT_VERSION])
+            con.execute("DELETE FROM schema_ddl")
+            con.execute("INSERT INTO schema_ddl VALUES (?)", [DDL_HASH])
             con.execute("COMMIT")
         _schema_ready.add(key)
 
@@ -146,47 +153,48 @@ def version_token(path: str | os.PathLike | None = None) -> tuple:
 
 
 SCHEMA_SQL = f"""
-CREATE TABLE schema_info (schema_version INTEGER, contract_version VARCHAR);
-CREATE TABLE archive (
+CREATE TABLE IF NOT EXISTS schema_info (schema_version INTEGER, contract_version VARCHAR);
+CREATE TABLE IF NOT EXISTS schema_ddl (ddl_hash VARCHAR);
+CREATE TABLE IF NOT EXISTS archive (
     sha256 VARCHAR PRIMARY KEY, size BIGINT, content BLOB, stored_at TIMESTAMP);
-CREATE TABLE master_versions (
+CREATE TABLE IF NOT EXISTS master_versions (
     master_id INTEGER PRIMARY KEY, file_name VARCHAR, sha256 VARCHAR,
     loaded_at TIMESTAMP, loaded_by VARCHAR, is_current BOOLEAN);
-CREATE TABLE m_departments (
+CREATE TABLE IF NOT EXISTS m_departments (
     master_id INTEGER, department_code VARCHAR, department_name VARCHAR, bureau_name VARCHAR);
-CREATE TABLE m_policies (master_id INTEGER, policy_code VARCHAR, policy_name VARCHAR, sort_order INTEGER);
-CREATE TABLE m_measures (
+CREATE TABLE IF NOT EXISTS m_policies (master_id INTEGER, policy_code VARCHAR, policy_name VARCHAR, sort_order INTEGER);
+CREATE TABLE IF NOT EXISTS m_measures (
     master_id INTEGER, measure_code VARCHAR, policy_code VARCHAR, measure_name VARCHAR, sort_order INTEGER);
-CREATE TABLE m_actions (
+CREATE TABLE IF NOT EXISTS m_actions (
     master_id INTEGER, action_code VARCHAR, measure_code VARCHAR, action_name VARCHAR,
     department_code VARCHAR, start_year INTEGER, end_year INTEGER, priority BOOLEAN,
     source_cell VARCHAR, sort_order INTEGER);
-CREATE TABLE m_indicators (
+CREATE TABLE IF NOT EXISTS m_indicators (
     master_id INTEGER, indicator_code VARCHAR, measure_code VARCHAR, indicator_name VARCHAR,
     unit VARCHAR, direction VARCHAR, base_year INTEGER, base_value DOUBLE,
     target_year INTEGER, target_value DOUBLE, department_code VARCHAR, source_cell VARCHAR,
     sort_order INTEGER);
-CREATE TABLE m_emissions (
+CREATE TABLE IF NOT EXISTS m_emissions (
     master_id INTEGER, fiscal_year INTEGER, sector VARCHAR, kind VARCHAR, kt_co2 DOUBLE,
     source_cell VARCHAR);
-CREATE TABLE submissions (
+CREATE TABLE IF NOT EXISTS submissions (
     submission_id INTEGER PRIMARY KEY, department_code VARCHAR, fiscal_year INTEGER,
     file_name VARCHAR, sha256 VARCHAR, loaded_at TIMESTAMP, loaded_by VARCHAR,
     status VARCHAR, master_id INTEGER, department_name VARCHAR, contact_person VARCHAR,
     contact VARCHAR, warning_count INTEGER, status_changed_at TIMESTAMP);
-CREATE TABLE action_reports (
+CREATE TABLE IF NOT EXISTS action_reports (
     submission_id INTEGER, action_code VARCHAR, action_name_reported VARCHAR,
     implementation_status VARCHAR, budget_k_yen DOUBLE, settlement_k_yen DOUBLE,
     result_text VARCHAR, self_evaluation VARCHAR, issues_text VARCHAR, direction VARCHAR,
     revision_text VARCHAR, source_sheet VARCHAR, source_cell VARCHAR);
-CREATE TABLE indicator_values (
+CREATE TABLE IF NOT EXISTS indicator_values (
     submission_id INTEGER, indicator_code VARCHAR, indicator_name_reported VARCHAR,
     actual_year INTEGER, value DOUBLE, note VARCHAR, source_sheet VARCHAR, source_cell VARCHAR);
-CREATE TABLE partner_rows (
+CREATE TABLE IF NOT EXISTS partner_rows (
     submission_id INTEGER, action_code VARCHAR, stakeholder_type VARCHAR, organisation VARCHAR,
     participants BIGINT, co2_reduction_t DOUBLE, content VARCHAR, source_sheet VARCHAR,
     source_cell VARCHAR);
-CREATE TABLE audit_log (
+CREATE TABLE IF NOT EXISTS audit_log (
     event_id BIGINT, occurred_at TIMESTAMP, actor VARCHAR, action VARCHAR, target VARCHAR, detail VARCHAR);
 """
 
@@ -313,3 +321,15 @@ CREATE OR REPLACE VIEW v_stakeholder_contributions AS
     FROM partner_rows p JOIN v_active_submissions s USING (submission_id)
     LEFT JOIN v_actions a ON a.action_code = p.action_code;
 """
+
+
+def ddl() -> str:
+    """Every table (IF NOT EXISTS) and view (OR REPLACE) of the warehouse.  A capability
+    adds its tables and views here (in a module of its own, imported above), so that an
+    existing warehouse gains them on its next open."""
+    return "\n".join(DDL_PARTS)
+
+
+#: Parts of the warehouse's DDL, in order (tables before the views that read them).
+DDL_PARTS: list[str] = [SCHEMA_SQL, VIEWS_SQL]
+DDL_HASH = hashlib.sha256("\n".join(DDL_PARTS).encode()).hexdigest()

@@ -6,14 +6,13 @@ import json
 
 import pytest
 
-from pipeline.analysis import charts
+from pipeline.analysis import attainment, chart_style, common, emissions, partners, pdca, submissions, trends
 from pipeline.ingest import contract as c
-from pipeline.analysis import queries as q
 from pipeline.texts import dashboard as txt
 from pipeline.warehouse.schema import connect
 from tests.analysis.test_queries import build_small
 
-F = q.Filters
+F = common.Filters
 
 
 @pytest.fixture(scope="module")
@@ -22,45 +21,45 @@ def frames(tmp_path_factory):
     build_small(db)
     with connect(db) as con:
         return {
-            "emissions": q.emissions_by_sector(con), "path": q.emission_path(con),
-            "changes": q.sector_change(con),
-            "counts": q.indicator_status_counts(con, F(2024)),
-            "table": q.attainment_table(con, F(2024)),
-            "detail": q.indicator_detail(con, "I01"),
-            "share": q.status_by_year(con, F()),
-            "two": q.status_two_years(con, F(), 2023, 2024),
-            "by_cat": q.stakeholders_by_category(con, F(2024)),
-            "heat": q.stakeholder_heatmap(con, F(2024)),
-            "orgs": q.top_organisations(con, F(2024)),
-            "trend": q.stakeholders_by_category(con, F()),
-            "matrix": q.pdca_matrix(con, F()),
-            "funnel": q.pdca_funnel(con, F(2023)),
-            "grades": q.self_evaluation_distribution(con, F(2024)),
-            "directions": q.direction_distribution(con, F(2024)),
-            "transitions": q.self_evaluation_transitions(con, F(), 2023, 2024),
-            "submissions": q.submission_matrix(con, F()),
+            "emissions": emissions.emissions_by_sector(con), "path": emissions.emission_path(con),
+            "changes": emissions.sector_change(con),
+            "counts": attainment.indicator_status_counts(con, F(2024)),
+            "table": attainment.attainment_table(con, F(2024)),
+            "detail": attainment.indicator_detail(con, "I01"),
+            "share": attainment.status_by_year(con, F()),
+            "two": trends.status_two_years(con, F(), 2023, 2024),
+            "by_cat": partners.stakeholders_by_category(con, F(2024)),
+            "heat": partners.stakeholder_heatmap(con, F(2024)),
+            "orgs": partners.top_organisations(con, F(2024)),
+            "trend": partners.stakeholders_by_category(con, F()),
+            "matrix": pdca.pdca_matrix(con, F()),
+            "funnel": pdca.pdca_funnel(con, F(2023)),
+            "grades": pdca.self_evaluation_distribution(con, F(2024)),
+            "directions": pdca.direction_distribution(con, F(2024)),
+            "transitions": pdca.self_evaluation_transitions(con, F(), 2023, 2024),
+            "submissions": submissions.submission_matrix(con, F()),
         }
 
 
 def builders(fr):
     return {
-        "emissions": charts.emissions_chart(fr["emissions"], fr["path"], "排出量は12.1%減"),
-        "sector": charts.sector_change_chart(fr["changes"], "家庭が最も減少"),
-        "status": charts.status_counts_chart(fr["counts"], "2指標が遅れ"),
-        "attainment": charts.attainment_chart(fr["table"], "0指標が経路上"),
-        "detail": charts.indicator_detail_chart(fr["detail"], "達成の見込み"),
-        "share": charts.status_share_chart(fr["share"], "割合の推移"),
-        "compare": charts.status_compare_chart(fr["two"], "2年度の比較"),
-        "category": charts.category_bar_chart(fr["by_cat"], "participants", "事業者が最多"),
-        "heatmap": charts.heatmap_chart(fr["heat"], "collaborations", "どの方針で連携"),
-        "orgs": charts.top_organisations_chart(fr["orgs"], "埼玉エコが最多"),
-        "trend": charts.stakeholder_trend_chart(fr["trend"], "co2_t", "増加"),
-        "matrix": charts.pdca_matrix_chart(fr["matrix"], "PDCAの状況", 2024),
-        "funnel": charts.funnel_chart(fr["funnel"], "Aまで2事業"),
-        "grades": charts.grade_chart(fr["grades"], "A・Bは50%"),
-        "directions": charts.direction_chart(fr["directions"], "拡充が最多"),
-        "transitions": charts.transitions_chart(fr["transitions"], 2023, 2024, "1事業が上昇"),
-        "submissions": charts.submission_matrix_chart(fr["submissions"], "提出状況"),
+        "emissions": emissions.emissions_chart(fr["emissions"], fr["path"], "排出量は12.1%減"),
+        "sector": emissions.sector_change_chart(fr["changes"], "家庭が最も減少"),
+        "status": attainment.status_counts_chart(fr["counts"], "2指標が遅れ"),
+        "attainment": attainment.attainment_chart(fr["table"], "0指標が経路上"),
+        "detail": attainment.indicator_detail_chart(fr["detail"], "達成の見込み"),
+        "share": attainment.status_share_chart(fr["share"], "割合の推移"),
+        "compare": attainment.status_compare_chart(fr["two"], "2年度の比較"),
+        "category": partners.category_bar_chart(fr["by_cat"], "participants", "事業者が最多"),
+        "heatmap": partners.heatmap_chart(fr["heat"], "collaborations", "どの方針で連携"),
+        "orgs": partners.top_organisations_chart(fr["orgs"], "埼玉エコが最多"),
+        "trend": partners.stakeholder_trend_chart(fr["trend"], "co2_t", "増加"),
+        "matrix": pdca.pdca_matrix_chart(fr["matrix"], "PDCAの状況", 2024),
+        "funnel": pdca.funnel_chart(fr["funnel"], "Aまで2事業"),
+        "grades": pdca.grade_chart(fr["grades"], "A・Bは50%"),
+        "directions": pdca.direction_chart(fr["directions"], "拡充が最多"),
+        "transitions": pdca.transitions_chart(fr["transitions"], 2023, 2024, "1事業が上昇"),
+        "submissions": submissions.submission_matrix_chart(fr["submissions"], "提出状況"),
     }
 
 
@@ -76,19 +75,19 @@ def _walk(node):
 
 def test_every_chart_is_valid_and_states_its_message(frames):
     for name, chart in builders(frames).items():
-        spec = charts.configure(chart).to_dict()         # validates against the schema
+        spec = chart_style.configure(chart).to_dict()         # validates against the schema
         assert spec["title"]["text"], name
-        assert spec["config"]["font"] == charts.FONT
+        assert spec["config"]["font"] == chart_style.FONT
         assert spec["autosize"]["type"] == "fit-x"
 
 
 def test_the_title_passed_is_the_title_shown(frames):
-    spec = charts.status_counts_chart(frames["counts"], "2024年度：2指標が遅れ").to_dict()
+    spec = attainment.status_counts_chart(frames["counts"], "2024年度：2指標が遅れ").to_dict()
     assert spec["title"]["text"] == "2024年度：2指標が遅れ"
 
 
 def test_one_status_palette_everywhere(frames):
-    expected = {"domain": list(c.STATUSES), "range": [charts.STATUS_COLORS[s] for s in c.STATUSES]}
+    expected = {"domain": list(c.STATUSES), "range": [chart_style.STATUS_COLORS[s] for s in c.STATUSES]}
     for name in ("status", "attainment", "share"):
         spec = builders(frames)[name].to_dict()
         scales = [n["scale"] for n in _walk(spec)
@@ -97,7 +96,7 @@ def test_one_status_palette_everywhere(frames):
         for s in scales:
             assert {"domain": s["domain"], "range": s["range"]} == expected, name
     # Okabe–Ito: 達成 blue, 順調 bluish green, 遅れ orange, 悪化 vermillion, 未報告 grey
-    assert charts.STATUS_COLORS == {"達成": "#0072B2", "順調": "#009E73", "遅れ": "#E69F00",
+    assert chart_style.STATUS_COLORS == {"達成": "#0072B2", "順調": "#009E73", "遅れ": "#E69F00",
                                     "悪化": "#D55E00", "未報告": "#999999"}
 
 
@@ -128,23 +127,23 @@ def test_detail_chart_shows_projection_and_target(frames):
 
 def test_presentation_mode_enlarges_fonts(frames):
     chart = builders(frames)["status"]
-    small = charts.configure(chart).to_dict()["config"]
-    large = charts.configure(chart, present=True).to_dict()["config"]
+    small = chart_style.configure(chart).to_dict()["config"]
+    large = chart_style.configure(chart, present=True).to_dict()["config"]
     assert large["axis"]["labelFontSize"] > small["axis"]["labelFontSize"]
     assert large["title"]["fontSize"] > small["title"]["fontSize"]
 
 
 def test_png_export_renders(frames):
-    png = charts.to_png(builders(frames)["status"])
+    png = chart_style.to_png(builders(frames)["status"])
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5000
-    spec = json.loads(charts.png_spec(builders(frames)["status"]))
-    assert spec["width"] == charts.PNG_WIDTH and spec["config"]["font"] == charts.FONT
+    spec = json.loads(chart_style.png_spec(builders(frames)["status"]))
+    assert spec["width"] == chart_style.PNG_WIDTH and spec["config"]["font"] == chart_style.FONT
 
 
 def test_charts_accept_empty_frames(frames):
     empty_counts = frames["counts"].iloc[0:0]
-    charts.configure(charts.status_counts_chart(empty_counts, "なし")).to_dict()
-    charts.configure(charts.top_organisations_chart(frames["orgs"].iloc[0:0], "なし")).to_dict()
+    chart_style.configure(attainment.status_counts_chart(empty_counts, "なし")).to_dict()
+    chart_style.configure(partners.top_organisations_chart(frames["orgs"].iloc[0:0], "なし")).to_dict()
 
 
 def _contrast_with_white(colour: str) -> float:
@@ -155,7 +154,7 @@ def _contrast_with_white(colour: str) -> float:
 
 
 def test_stage_colours_are_visible_on_white_and_distinct():
-    stages = [charts.STAGE_COLORS[k] for k in (1, 2, 3, 4)]
+    stages = [chart_style.STAGE_COLORS[k] for k in (1, 2, 3, 4)]
     assert len(set(stages)) == 4
     assert all(_contrast_with_white(s) >= 3.0 for s in stages)
     # darker with every stage met
@@ -172,11 +171,11 @@ def test_stage_bars_say_each_stage_is_counted_on_its_own(frames):
 
 def test_spread_labels_moves_only_crowded_labels():
     # axis covers 0..10 → span 12.5 with the "nice" margin; 100 px tall, 10 px gap → 1.25 units
-    assert charts.spread_labels([0.0, 10.0, 10.1], [0.0, 10.0], 100, 10) == \
+    assert emissions.spread_labels([0.0, 10.0, 10.1], [0.0, 10.0], 100, 10) == \
         pytest.approx([0.0, 10.05 - 0.625, 10.05 + 0.625])
     # far apart: unchanged, order kept
-    assert charts.spread_labels([5.0, -5.0], [-5.0, 5.0], 100, 10) == [5.0, -5.0]
-    assert charts.spread_labels([], [], 100, 10) == []
+    assert emissions.spread_labels([5.0, -5.0], [-5.0, 5.0], 100, 10) == [5.0, -5.0]
+    assert emissions.spread_labels([], [], 100, 10) == []
 
 
 def test_target_labels_sit_off_the_path(frames):

@@ -20,13 +20,13 @@ import pandas as pd
 import pytest
 
 from pipeline.ingest import contract as c
-from pipeline.analysis import queries as q
+from pipeline.analysis import attainment, common, emissions, partners, pdca, reference, submissions, trends
 from pipeline.load import ingest_bytes, load_master_bytes
 from pipeline.texts import dashboard as txt
 from pipeline.warehouse.schema import connect
 from tests import factories as fx
 
-F = q.Filters
+F = common.Filters
 
 
 def _ind(code, value, year):
@@ -101,29 +101,29 @@ def approx(x):
 # --- Reference data ----------------------------------------------------------------
 
 def test_reference_data(con):
-    assert q.has_master(con)
-    assert q.fiscal_years(con) == [2023, 2024]
-    assert q.departments(con)["department_code"].tolist() == ["D01", "D02"]
-    assert q.policies(con)["policy_code"].tolist() == ["P1", "P2"]
-    assert q.measures(con, "P2")["measure_code"].tolist() == ["M21"]
+    assert reference.has_master(con)
+    assert reference.fiscal_years(con) == [2023, 2024]
+    assert reference.departments(con)["department_code"].tolist() == ["D01", "D02"]
+    assert reference.policies(con)["policy_code"].tolist() == ["P1", "P2"]
+    assert reference.measures(con, "P2")["measure_code"].tolist() == ["M21"]
 
 
 def test_query_accepts_a_path(small_db):
-    assert q.fiscal_years(small_db) == [2023, 2024]
+    assert reference.fiscal_years(small_db) == [2023, 2024]
 
 
 # --- Emissions -----------------------------------------------------------------------
 
 def test_emission_totals_and_path(con):
-    tot = q.emission_totals(con)
+    tot = emissions.emission_totals(con)
     assert list(zip(tot["fiscal_year"], tot["kind"], tot["kt_co2"])) == [
         (2013, "基準", 1990.0), (2020, "実績", 1750.0), (2030, "目標", 980.0)]
-    path = q.emission_path(con)
+    path = emissions.emission_path(con)
     assert list(zip(path["fiscal_year"], path["kt_co2"])) == [(2013, 1990.0), (2030, 980.0)]
 
 
 def test_emission_pace(con):
-    pace = q.emission_pace(con)
+    pace = emissions.emission_pace(con)
     actual = (1 - (1750 / 1990) ** (1 / 7)) * 100
     needed = (1 - (980 / 1990) ** (1 / 17)) * 100
     assert pace.base_year == 2013 and pace.latest_year == 2020 and pace.target_year == 2030
@@ -135,31 +135,31 @@ def test_emission_pace(con):
 
 
 def test_emission_pace_until_a_year_before_any_actual(con):
-    pace = q.emission_pace(con, 2019)
+    pace = emissions.emission_pace(con, 2019)
     assert pace.latest_year is None and pace.actual_rate_pct is None and pace.on_track is None
     assert pace.needed_rate_pct == approx((1 - (980 / 1990) ** (1 / 17)) * 100)
-    assert 2020 not in set(q.emissions_by_sector(con, 2019)["fiscal_year"])
+    assert 2020 not in set(emissions.emissions_by_sector(con, 2019)["fiscal_year"])
 
 
 def test_annual_rate_edge_cases():
-    assert q.annual_rate(100, 81, 2) == approx(10.0)
-    assert q.annual_rate(100, 0, 5) is None
-    assert q.annual_rate(100, 90, 0) is None
+    assert emissions.annual_rate(100, 81, 2) == approx(10.0)
+    assert emissions.annual_rate(100, 0, 5) is None
+    assert emissions.annual_rate(100, 90, 0) is None
 
 
 def test_sector_change_and_biggest_cut(con):
-    ch = q.sector_change(con)
+    ch = emissions.sector_change(con)
     row = ch[(ch["fiscal_year"] == 2020) & (ch["sector"] == "家庭")].iloc[0]
     assert row["change_pct"] == approx(-15.0)          # 850 against 1000
-    assert q.biggest_cut(ch) == ("家庭", approx(-15.0), 2020)
-    assert set(q.sector_change(con, 2019)["fiscal_year"]) == {2013}
-    assert q.biggest_cut(q.sector_change(con, 2019)) is None
+    assert emissions.biggest_cut(ch) == ("家庭", approx(-15.0), 2020)
+    assert set(emissions.sector_change(con, 2019)["fiscal_year"]) == {2013}
+    assert emissions.biggest_cut(emissions.sector_change(con, 2019)) is None
 
 
 # --- Indicators --------------------------------------------------------------------
 
 def test_status_by_year(con):
-    df = q.status_by_year(con, F())
+    df = attainment.status_by_year(con, F())
     got = {(r.fiscal_year, r.status): r.count for r in df.itertuples()}
     # FY2023: I01 1200 ≥ expected 1100 → 順調; I02 no value → 未報告.
     assert got[(2023, "順調")] == 1 and got[(2023, "未報告")] == 1
@@ -167,29 +167,29 @@ def test_status_by_year(con):
     assert got[(2024, "遅れ")] == 2
     assert sum(v for (y, _), v in got.items() if y == 2024) == 2
     assert set(df["fiscal_year"]) == {2023, 2024}        # FY2022 is no submission year
-    assert set(q.status_by_year(con, F(), 2023)["fiscal_year"]) == {2023}
+    assert set(attainment.status_by_year(con, F(), 2023)["fiscal_year"]) == {2023}
     share = df[(df["fiscal_year"] == 2023) & (df["status"] == "順調")]["share_pct"].iloc[0]
     assert share == approx(50.0)
 
 
 def test_indicator_status_counts_with_change(con):
-    df = q.indicator_status_counts(con, F(2024)).set_index("status")
+    df = attainment.indicator_status_counts(con, F(2024)).set_index("status")
     assert df.loc["遅れ", "count"] == 2 and df.loc["遅れ", "previous"] == 0
     assert df.loc["遅れ", "change"] == 2
     assert df.loc["順調", "change"] == -1 and df.loc["未報告", "change"] == -1
-    first = q.indicator_status_counts(con, F(2023)).set_index("status")
+    first = attainment.indicator_status_counts(con, F(2023)).set_index("status")
     assert first["previous"].isna().all()               # no FY2022 submissions
 
 
 def test_indicator_status_counts_filtered(con):
-    d02 = q.indicator_status_counts(con, F(2023, department="D02")).set_index("status")
+    d02 = attainment.indicator_status_counts(con, F(2023, department="D02")).set_index("status")
     assert d02.loc["未報告", "count"] == 1 and d02["count"].sum() == 1
-    p1 = q.indicator_status_counts(con, F(2024, policy="P1")).set_index("status")
+    p1 = attainment.indicator_status_counts(con, F(2024, policy="P1")).set_index("status")
     assert p1["count"].sum() == 1 and p1.loc["遅れ", "count"] == 1
 
 
 def test_attainment_table(con):
-    df = q.attainment_table(con, F(2024)).set_index("indicator_code")
+    df = attainment.attainment_table(con, F(2024)).set_index("indicator_code")
     assert df.loc["I01", "attainment_pct"] == approx((1000 - 100) / (1800 - 100) * 100)
     assert df.loc["I01", "expected_value"] == approx(1200.0)
     assert df.loc["I01", "expected_pct"] == approx((1200 - 100) / 1700 * 100)
@@ -204,15 +204,15 @@ def test_good_share_span():
     share = pd.DataFrame({"fiscal_year": [2023, 2023, 2024, 2024, 2024],
                           "status": ["達成", "遅れ", "順調", "達成", "悪化"],
                           "share_pct": [30.0, 70.0, 40.0, 20.0, 40.0]})
-    span = q.good_share_span(share)              # 達成+順調: FY2023 30 %, FY2024 40 + 20 = 60 %
+    span = attainment.good_share_span(share)              # 達成+順調: FY2023 30 %, FY2024 40 + 20 = 60 %
     assert (span.first_year, span.last_year, span.first, span.last) == (2023, 2024, 30.0, 60.0)
     assert span.change_pct == approx(100.0)
 
 
 def test_unsubmitted_and_flag_label():
     status = pd.DataFrame({"department_code": ["D01", "D02", "D03"], "submitted": [True, False, False]})
-    assert q.unsubmitted(status)["department_code"].tolist() == ["D02", "D03"]
-    labelled = q.flag_label(status, "submitted", "label", "提出済", "未提出")
+    assert submissions.unsubmitted(status)["department_code"].tolist() == ["D02", "D03"]
+    labelled = common.flag_label(status, "submitted", "label", "提出済", "未提出")
     assert labelled["label"].tolist() == ["提出済", "未提出", "未提出"]
     assert "label" not in status.columns
 
@@ -220,20 +220,20 @@ def test_unsubmitted_and_flag_label():
 def test_attainment_summary():
     table = pd.DataFrame({"status": ["達成", "順調", "遅れ", "未報告"],
                           "attainment_pct": [100.0, 60.0, 20.0, None]})
-    assert q.attainment_summary(table) == q.AttainmentSummary(4, 2, 60.0)   # median of 20, 60, 100
-    assert q.attainment_summary(table.iloc[:2]).median_pct == approx(80.0)  # (100 + 60) / 2
-    assert q.attainment_summary(table.iloc[0:0]) == q.AttainmentSummary(0, 0, None)
+    assert attainment.attainment_summary(table) == attainment.AttainmentSummary(4, 2, 60.0)   # median of 20, 60, 100
+    assert attainment.attainment_summary(table.iloc[:2]).median_pct == approx(80.0)  # (100 + 60) / 2
+    assert attainment.attainment_summary(table.iloc[0:0]) == attainment.AttainmentSummary(0, 0, None)
 
 
 def test_attainment_table_filters(con):
-    assert q.attainment_table(con, F(2024), measure="M21")["indicator_code"].tolist() == ["I02"]
-    assert q.attainment_table(con, F(2023), statuses=("順調",))["indicator_code"].tolist() == ["I01"]
-    assert q.attainment_table(con, F(2023), measure="M11", statuses=("未報告",)).empty
-    assert q.attainment_table(con, F(2024, department="D02"))["indicator_code"].tolist() == ["I02"]
+    assert attainment.attainment_table(con, F(2024), measure="M21")["indicator_code"].tolist() == ["I02"]
+    assert attainment.attainment_table(con, F(2023), statuses=("順調",))["indicator_code"].tolist() == ["I01"]
+    assert attainment.attainment_table(con, F(2023), measure="M11", statuses=("未報告",)).empty
+    assert attainment.attainment_table(con, F(2024, department="D02"))["indicator_code"].tolist() == ["I02"]
 
 
 def test_indicator_detail_projection(con):
-    d = q.indicator_detail(con, "I01")
+    d = attainment.indicator_detail(con, "I01")
     assert d.series["fiscal_year"].tolist() == [2022, 2023, 2024]
     assert d.series["actual_value"].tolist() == [80.0, 1200.0, 1000.0]
     # Least squares through (2022, 80), (2023, 1200), (2024, 1000): slope 460, mean 760 at 2023
@@ -245,128 +245,128 @@ def test_indicator_detail_projection(con):
 
 
 def test_indicator_detail_too_few_values(con):
-    d = q.indicator_detail(con, "I01", until_year=2023)       # two values only
+    d = attainment.indicator_detail(con, "I01", until_year=2023)       # two values only
     assert d.projection is None and d.will_meet is None and d.projected_target_value is None
-    assert q.indicator_detail(con, "NOPE") is None
+    assert attainment.indicator_detail(con, "NOPE") is None
 
 
 def test_linear_projection_and_verdict():
-    slope, at = q.linear_projection([2020, 2021, 2022], [30.0, 28.0, 26.0], 2030)
+    slope, at = attainment.linear_projection([2020, 2021, 2022], [30.0, 28.0, 26.0], 2030)
     assert slope == approx(-2.0) and at == approx(10.0)
-    assert q.meets_target(10.0, 12.0, c.DIRECTION_DOWN)
-    assert not q.meets_target(10.0, 12.0, c.DIRECTION_UP)
-    assert q.linear_projection([2020], [1.0], 2030) is None
+    assert attainment.meets_target(10.0, 12.0, c.DIRECTION_DOWN)
+    assert not attainment.meets_target(10.0, 12.0, c.DIRECTION_UP)
+    assert attainment.linear_projection([2020], [1.0], 2030) is None
 
 
 def test_indicator_options(con):
-    assert q.indicator_options(con, F(policy="P2"))["indicator_code"].tolist() == ["I02"]
+    assert attainment.indicator_options(con, F(policy="P2"))["indicator_code"].tolist() == ["I02"]
 
 
 # --- PDCA --------------------------------------------------------------------------
 
 def test_pdca_by_year(con):
-    df = q.pdca_by_year(con, F()).set_index("fiscal_year")
+    df = pdca.pdca_by_year(con, F()).set_index("fiscal_year")
     # FY2023: A001 (4 stages), A002 (P + A = 2), A003 not reported (P = 1).
     assert df.loc[2023, ["actions", "reported", "complete"]].tolist() == [3, 2, 1]
     assert df.loc[2023, "completion_pct"] == approx(100 / 3)
     assert df.loc[2024, ["actions", "reported", "complete"]].tolist() == [2, 2, 2]
-    d01 = q.pdca_by_year(con, F(department="D02")).set_index("fiscal_year")
+    d01 = pdca.pdca_by_year(con, F(department="D02")).set_index("fiscal_year")
     assert d01.loc[2023, "reported"] == 0
 
 
 def test_pdca_funnel(con):
-    df = q.pdca_funnel(con, F(2023))
+    df = pdca.pdca_funnel(con, F(2023))
     assert df["count"].tolist() == [3, 1, 1, 2]
     assert df["share_pct"].tolist() == [approx(100.0), approx(100 / 3), approx(100 / 3),
                                         approx(200 / 3)]
-    assert q.pdca_funnel(con, F()).empty
+    assert pdca.pdca_funnel(con, F()).empty
 
 
 def test_pdca_matrix(con):
-    df = q.pdca_matrix(con, F())
+    df = pdca.pdca_matrix(con, F())
     got = {(r.action_code, r.fiscal_year): r.stages for r in df.itertuples()}
     assert got == {("A001", 2023): 4, ("A001", 2024): 4, ("A002", 2023): 2,
                    ("A003", 2023): 1, ("A003", 2024): 4}
     assert df["measure_code"].tolist()[:3] == ["M11", "M11", "M11"]   # grouped by measure
-    few = q.pdca_matrix(con, F(), max_actions=2)        # 3 actions > 2: keep incomplete ones
+    few = pdca.pdca_matrix(con, F(), max_actions=2)        # 3 actions > 2: keep incomplete ones
     assert sorted(few["action_code"].unique()) == ["A002", "A003"]
-    assert q.pdca_matrix(con, F(), max_actions=3)["action_code"].nunique() == 3
+    assert pdca.pdca_matrix(con, F(), max_actions=3)["action_code"].nunique() == 3
 
 
 def test_self_evaluation_and_direction_distributions(con):
-    g = q.self_evaluation_distribution(con, F(2024)).set_index("grade")
+    g = pdca.self_evaluation_distribution(con, F(2024)).set_index("grade")
     assert g["count"].to_dict() == {"A": 1, "B": 0, "C": 1, "D": 0, "−": 0}
     assert g.loc["A", "share_pct"] == approx(50.0)
-    d = q.direction_distribution(con, F(2024)).set_index("direction")
+    d = pdca.direction_distribution(con, F(2024)).set_index("direction")
     assert d.loc["拡充", "count"] == 1 and d.loc["改善", "count"] == 1 and d["count"].sum() == 2
-    assert q.share_of(g.reset_index(), "grade", ("A", "B")) == approx(50.0)
+    assert common.share_of(g.reset_index(), "grade", ("A", "B")) == approx(50.0)
 
 
 def test_incomplete_cycles(con):
-    df = q.incomplete_cycles(con, F(2023))
+    df = pdca.incomplete_cycles(con, F(2023))
     assert df["action_code"].tolist() == ["A003", "A002"]       # fewest stages first
     assert df.iloc[0]["reasons"] == txt.REASON_NOT_REPORTED
     assert df.iloc[1]["reasons"] == "、".join([txt.REASON_NOT_DONE, txt.REASON_NO_CHECK])
-    assert q.incomplete_cycles(con, F(2024)).empty
+    assert pdca.incomplete_cycles(con, F(2024)).empty
 
 
 def test_incomplete_reasons_revision_missing():
-    assert q.incomplete_reasons(True, True, True, "改善", False) == [txt.REASON_NO_REVISION]
-    assert q.incomplete_reasons(True, True, True, None, False) == [txt.REASON_NO_DIRECTION]
-    assert q.incomplete_reasons(True, True, True, "継続", True) == []
+    assert pdca.incomplete_reasons(True, True, True, "改善", False) == [txt.REASON_NO_REVISION]
+    assert pdca.incomplete_reasons(True, True, True, None, False) == [txt.REASON_NO_DIRECTION]
+    assert pdca.incomplete_reasons(True, True, True, "継続", True) == []
 
 
 def test_self_evaluation_transitions(con):
-    df = q.self_evaluation_transitions(con, F(), 2023, 2024)
+    df = pdca.self_evaluation_transitions(con, F(), 2023, 2024)
     got = {(r.from_grade, r.to_grade): r.count for r in df.itertuples()}
     assert got == {("B", "A"): 1, (txt.NOT_REPORTED, "C"): 1}
-    assert q.transition_summary(df) == (1, 0, 0)
-    only = q.self_evaluation_transitions(con, F(department="D01"), 2023, 2024)
+    assert pdca.transition_summary(df) == (1, 0, 0)
+    only = pdca.self_evaluation_transitions(con, F(department="D01"), 2023, 2024)
     assert only["count"].sum() == 1
 
 
 # --- Stakeholders --------------------------------------------------------------------
 
 def test_partners_by_year(con):
-    df = q.partners_by_year(con, F()).set_index("fiscal_year")
+    df = partners.partners_by_year(con, F()).set_index("fiscal_year")
     assert df.loc[2023, ["collaborations", "participants", "organisations"]].tolist() == [2, 110, 1]
     assert df.loc[2023, "co2_t"] == approx(5.0)
     assert df.loc[2024, ["collaborations", "participants", "organisations"]].tolist() == [3, 17, 2]
     assert df.loc[2024, "co2_t"] == approx(8.5)     # superseded v1 had none; v2 7.5 + D02 1.0
-    k = q.kpi(df.reset_index(), 2024, "participants")
+    k = common.kpi(df.reset_index(), 2024, "participants")
     assert (k.value, k.previous, k.change) == (17.0, 110.0, -93.0)
 
 
 def test_stakeholders_by_category(con):
-    df = q.stakeholders_by_category(con, F(2024)).set_index("stakeholder_type")
+    df = partners.stakeholders_by_category(con, F(2024)).set_index("stakeholder_type")
     assert df.loc["事業者", ["collaborations", "participants"]].tolist() == [2, 15]
     assert df.loc["事業者", "co2_t"] == approx(8.5)
     assert df.loc["大学・研究機関", "participants"] == 2
-    all_years = q.stakeholders_by_category(con, F().all_years())
+    all_years = partners.stakeholders_by_category(con, F().all_years())
     assert set(all_years["fiscal_year"]) == {2023, 2024}
 
 
 def test_stakeholder_heatmap(con):
-    df = q.stakeholder_heatmap(con, F(2024))
+    df = partners.stakeholder_heatmap(con, F(2024))
     got = {(r.stakeholder_type, r.policy_code): r.collaborations for r in df.itertuples()}
     assert got == {("事業者", "P1"): 1, ("事業者", "P2"): 1,
                    ("大学・研究機関", "P1"): 0, ("大学・研究機関", "P2"): 1}
-    p2 = q.stakeholder_heatmap(con, F(2024, policy="P2"))
+    p2 = partners.stakeholder_heatmap(con, F(2024, policy="P2"))
     assert set(p2["policy_code"]) == {"P2"}
 
 
 def test_top_organisations(con):
-    df = q.top_organisations(con, F(2024))
+    df = partners.top_organisations(con, F(2024))
     assert df["organisation"].tolist() == ["埼玉エコ", "埼玉大学"]
     assert df.iloc[0][["collaborations", "actions", "participants"]].tolist() == [2, 2, 15]
-    assert q.top_label(df, "organisation", "collaborations") == "埼玉エコ"
-    assert q.top_organisations(con, F(2023))["organisation"].tolist() == ["埼玉エコ"]  # 市民 row unnamed
+    assert common.top_label(df, "organisation", "collaborations") == "埼玉エコ"
+    assert partners.top_organisations(con, F(2023))["organisation"].tolist() == ["埼玉エコ"]  # 市民 row unnamed
 
 
 # --- Comparison -----------------------------------------------------------------------
 
 def test_compare_years(con):
-    df = q.compare_years(con, F(), 2023, 2024).set_index("metric")
+    df = trends.compare_years(con, F(), 2023, 2024).set_index("metric")
     name = txt.METRIC_NAMES
     assert df.loc[name["indicators_good_pct"], "value_a"] == approx(50.0)
     assert df.loc[name["indicators_good_pct"], "value_b"] == approx(0.0)
@@ -375,26 +375,26 @@ def test_compare_years(con):
     # medians of attainment: FY2023 only I01 (1100/1700); FY2024 I01 52.94 and I02 29.41
     assert df.loc[name["attainment_median"], "value_a"] == approx(1100 / 1700 * 100)
     assert df.loc[name["attainment_median"], "value_b"] == approx((900 / 1700 + 5 / 17) / 2 * 100)
-    two = q.status_two_years(con, F(), 2023, 2024)
+    two = trends.status_two_years(con, F(), 2023, 2024)
     assert set(two["fiscal_year"]) == {2023, 2024} and len(two) == 10
 
 
 # --- Submissions ------------------------------------------------------------------------
 
 def test_submission_status(con):
-    df = q.submission_status(con, F(2024)).set_index("department_code")
+    df = submissions.submission_status(con, F(2024)).set_index("department_code")
     assert df.loc["D01", "versions"] == 2 and bool(df.loc["D01", "submitted"])
     assert df.loc["D01", "file_name"] == "D01_2024_v2.xlsx"
     assert pd.Timestamp(df.loc["D01", "loaded_at"]) == pd.Timestamp("2025-06-02")
-    s23 = q.submission_status(con, F(2023))
+    s23 = submissions.submission_status(con, F(2023))
     assert s23["department_code"].tolist() == ["D02", "D01"]        # missing ones first
-    counts = q.submission_counts(s23)
+    counts = submissions.submission_counts(s23)
     assert (counts.total, counts.submitted, counts.missing, counts.versions) == (2, 1, 1, 1)
-    assert q.submission_status(con, F(2024, policy="P2"))["department_code"].tolist() == ["D02"]
+    assert submissions.submission_status(con, F(2024, policy="P2"))["department_code"].tolist() == ["D02"]
 
 
 def test_submission_matrix(con):
-    df = q.submission_matrix(con, F())
+    df = submissions.submission_matrix(con, F())
     got = {(r.department_code, r.fiscal_year): (r.submitted, r.versions) for r in df.itertuples()}
     assert got == {("D01", 2023): (True, 1), ("D01", 2024): (True, 2),
                    ("D02", 2023): (False, 0), ("D02", 2024): (True, 1)}
@@ -403,53 +403,53 @@ def test_submission_matrix(con):
 # --- Helpers ---------------------------------------------------------------------------
 
 def test_comparison_years():
-    assert q.comparison_years([2021, 2022, 2024], 2024) == (2022, 2024)
-    assert q.comparison_years([2021, 2022, 2024], 2021) == (2021, 2022)
-    assert q.comparison_years([2021, 2022], None) == (2021, 2022)
-    assert q.comparison_years([2021], 2021) == (2021, 2021)
+    assert trends.comparison_years([2021, 2022, 2024], 2024) == (2022, 2024)
+    assert trends.comparison_years([2021, 2022, 2024], 2021) == (2021, 2022)
+    assert trends.comparison_years([2021, 2022], None) == (2021, 2022)
+    assert trends.comparison_years([2021], 2021) == (2021, 2021)
 
 
 def test_kpi_span_and_labels():
     frame = pd.DataFrame({"fiscal_year": [2022, 2023, 2024], "x": [10.0, 12.0, 9.0]})
-    assert q.kpi(frame, 2023, "x") == q.Kpi(12.0, 10.0, 2.0)
-    assert q.kpi(frame, 2022, "x") == q.Kpi(10.0, None, None)
-    assert q.kpi(frame, None, "x") == q.Kpi(None, None, None)
-    span = q.span_change(frame, "x")
+    assert common.kpi(frame, 2023, "x") == common.Kpi(12.0, 10.0, 2.0)
+    assert common.kpi(frame, 2022, "x") == common.Kpi(10.0, None, None)
+    assert common.kpi(frame, None, "x") == common.Kpi(None, None, None)
+    span = common.span_change(frame, "x")
     assert (span.first_year, span.last_year) == (2022, 2024) and span.change_pct == approx(-10.0)
-    assert q.top_label(frame.assign(x=0.0), "fiscal_year", "x") is None
-    assert q.share_of(pd.DataFrame(columns=["g", "count"]), "g", ("A",)) is None
+    assert common.top_label(frame.assign(x=0.0), "fiscal_year", "x") is None
+    assert common.share_of(pd.DataFrame(columns=["g", "count"]), "g", ("A",)) is None
 
 
 # --- Empty warehouse ----------------------------------------------------------------------
 
 def test_every_query_on_an_empty_warehouse(empty_db):
     with connect(empty_db) as con:
-        assert not q.has_master(con) and q.fiscal_years(con) == []
-        assert q.emission_pace(con) is None
-        assert q.indicator_detail(con, "I01") is None
-        frames = [q.emissions_by_sector(con), q.emission_totals(con), q.emission_path(con),
-                  q.sector_change(con), q.status_by_year(con, F()),
-                  q.attainment_table(con, F(2024)), q.indicator_options(con, F()),
-                  q.pdca_by_year(con, F()), q.pdca_matrix(con, F()),
-                  q.incomplete_cycles(con, F(2024)), q.self_evaluation_transitions(con, F(), 2023, 2024),
-                  q.partners_by_year(con, F()), q.stakeholders_by_category(con, F(2024)),
-                  q.stakeholder_heatmap(con, F(2024)), q.top_organisations(con, F(2024)),
-                  q.submission_status(con, F(2024)), q.submission_matrix(con, F()),
-                  q.departments(con), q.policies(con)]
+        assert not reference.has_master(con) and reference.fiscal_years(con) == []
+        assert emissions.emission_pace(con) is None
+        assert attainment.indicator_detail(con, "I01") is None
+        frames = [emissions.emissions_by_sector(con), emissions.emission_totals(con), emissions.emission_path(con),
+                  emissions.sector_change(con), attainment.status_by_year(con, F()),
+                  attainment.attainment_table(con, F(2024)), attainment.indicator_options(con, F()),
+                  pdca.pdca_by_year(con, F()), pdca.pdca_matrix(con, F()),
+                  pdca.incomplete_cycles(con, F(2024)), pdca.self_evaluation_transitions(con, F(), 2023, 2024),
+                  partners.partners_by_year(con, F()), partners.stakeholders_by_category(con, F(2024)),
+                  partners.stakeholder_heatmap(con, F(2024)), partners.top_organisations(con, F(2024)),
+                  submissions.submission_status(con, F(2024)), submissions.submission_matrix(con, F()),
+                  reference.departments(con), reference.policies(con)]
         assert all(f.empty for f in frames)
-        assert q.indicator_status_counts(con, F(2024))["count"].sum() == 0
-        assert q.pdca_funnel(con, F(2024))["count"].sum() == 0
-        assert q.self_evaluation_distribution(con, F(2024))["count"].sum() == 0
-        cmp = q.compare_years(con, F(), 2023, 2024)
+        assert attainment.indicator_status_counts(con, F(2024))["count"].sum() == 0
+        assert pdca.pdca_funnel(con, F(2024))["count"].sum() == 0
+        assert pdca.self_evaluation_distribution(con, F(2024))["count"].sum() == 0
+        cmp = trends.compare_years(con, F(), 2023, 2024)
         assert len(cmp) == len(txt.METRIC_NAMES)
-        assert q.biggest_cut(q.sector_change(con)) is None
-        assert q.span_change(q.partners_by_year(con, F()), "co2_t").change_pct is None
+        assert emissions.biggest_cut(emissions.sector_change(con)) is None
+        assert common.span_change(partners.partners_by_year(con, F()), "co2_t").change_pct is None
 
 
 def test_blanks_as_replaces_missing_cells_only():
     frame = pd.DataFrame({"loaded_at": [pd.Timestamp("2025-06-02 09:05"), pd.NaT],
                           "file_name": ["D01.xlsx", None], "versions": [2, 0]})
-    out = q.blanks_as(frame, ("loaded_at", "file_name", "absent"), "未提出", "%Y-%m-%d %H:%M")
+    out = common.blanks_as(frame, ("loaded_at", "file_name", "absent"), "未提出", "%Y-%m-%d %H:%M")
     assert out["loaded_at"].tolist() == ["2025-06-02 09:05", "未提出"]
     assert out["file_name"].tolist() == ["D01.xlsx", "未提出"]
     assert out["versions"].tolist() == [2, 0]                        # other columns untouched
@@ -457,7 +457,7 @@ def test_blanks_as_replaces_missing_cells_only():
 
 
 def test_blanks_as_on_incomplete_cycles(con):
-    df = q.blanks_as(q.incomplete_cycles(con, F(2023)), ("self_evaluation", "direction"), "—")
+    df = common.blanks_as(pdca.incomplete_cycles(con, F(2023)), ("self_evaluation", "direction"), "—")
     # A003 was not reported in FY2023: no grade, no direction
     row = df.set_index("action_code").loc["A003"]
     assert (row["self_evaluation"], row["direction"]) == ("—", "—")
@@ -470,10 +470,10 @@ def test_comparison_display_formats_counts_and_percentages():
         {"metric": names["participants"], "value_a": 9556.0, "value_b": 8428.0, "change": -1128.0},
         {"metric": names["pdca_complete_pct"], "value_a": 91.25, "value_b": None, "change": None},
     ])
-    out = q.comparison_display(frame, "—")
+    out = trends.comparison_display(frame, "—")
     assert out.values.tolist() == [
         [names["indicators_achieved"], "4", "6", "+2"],
         [names["participants"], "9,556", "8,428", "-1,128"],
         [names["pdca_complete_pct"], "91.2", "—", "—"],
     ]
-    assert set(q.COMPARE_DIGITS) == set(names)
+    assert set(trends.COMPARE_DIGITS) == set(names)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipeline.analysis import queries as q
+from pipeline.analysis import attainment, common, emissions, partners, pdca, reference, submissions, trends
 from pipeline.dashboard import ui
 from pipeline.load import load_master_bytes
 from pipeline.texts import dashboard as txt
@@ -24,7 +24,7 @@ from tests.analysis.test_queries import build_small
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGES = ["pages/overview.py", "pages/attainment.py", "pages/stakeholders.py", "pages/pdca.py",
          "pages/trends.py", "pages/submission_status.py"]
-F = q.Filters
+F = common.Filters
 
 
 @pytest.fixture(scope="session")
@@ -155,25 +155,25 @@ def metrics(at: AppTest) -> dict[str, tuple[str, str]]:
 
 def test_overview_numbers_match_queries(monkeypatch, demo_db):
     at = open_page(monkeypatch, demo_db, PAGES[0])
-    fy = q.fiscal_years(demo_db)[-1]
+    fy = reference.fiscal_years(demo_db)[-1]
     shown = metrics(at)
-    counts = q.indicator_status_counts(demo_db, F(fy))
+    counts = attainment.indicator_status_counts(demo_db, F(fy))
     for row in counts.itertuples():
         assert shown[txt.status_metric(row.status)][0] == ui.fmt_num(row.count)
-    pace = q.emission_pace(demo_db, fy)
+    pace = emissions.emission_pace(demo_db, fy)
     assert shown[txt.METRIC_PACE_ACTUAL][0] == ui.fmt_num(pace.actual_rate_pct, 1, "%")
     assert shown[txt.METRIC_PACE_NEEDED][0] == ui.fmt_num(pace.needed_rate_pct, 1, "%")
-    pdca = q.kpi(q.pdca_by_year(demo_db, F(fy)), fy, "completion_pct")
-    assert shown[txt.METRIC_PDCA] == (ui.fmt_num(pdca.value, 1, "%"),
-                                      ui.fmt_delta(pdca.change, 1, txt.POINTS))
-    partners = q.kpi(q.partners_by_year(demo_db, F(fy)), fy, "collaborations")
-    assert shown[txt.METRIC_COLLAB] == (ui.fmt_num(partners.value), ui.fmt_delta(partners.change))
+    pdca_kpi = common.kpi(pdca.pdca_by_year(demo_db, F(fy)), fy, "completion_pct")
+    assert shown[txt.METRIC_PDCA] == (ui.fmt_num(pdca_kpi.value, 1, "%"),
+                                      ui.fmt_delta(pdca_kpi.change, 1, txt.POINTS))
+    partners_kpi = common.kpi(partners.partners_by_year(demo_db, F(fy)), fy, "collaborations")
+    assert shown[txt.METRIC_COLLAB] == (ui.fmt_num(partners_kpi.value), ui.fmt_delta(partners_kpi.change))
 
 
 def test_overview_numbers_follow_the_department_filter(monkeypatch, small_db):
     at = open_page(monkeypatch, small_db, PAGES[0], {"fy": "2024", "dept": "D02"})
     shown = metrics(at)
-    counts = q.indicator_status_counts(small_db, F(2024, department="D02")).set_index("status")
+    counts = attainment.indicator_status_counts(small_db, F(2024, department="D02")).set_index("status")
     assert shown[txt.status_metric("遅れ")][0] == str(counts.loc["遅れ", "count"]) == "1"
     assert shown[txt.METRIC_COLLAB][0] == "2"
     assert not shown[txt.METRIC_COLLAB][1]          # no D02 partner rows in FY2023: no change shown
@@ -181,19 +181,19 @@ def test_overview_numbers_follow_the_department_filter(monkeypatch, small_db):
 
 def test_attainment_numbers_match_queries(monkeypatch, small_db):
     at = open_page(monkeypatch, small_db, "pages/attainment.py", {"fy": "2024"})
-    table = q.attainment_table(small_db, F(2024))
+    table = attainment.attainment_table(small_db, F(2024))
     shown = metrics(at)
     assert shown[txt.ATTAINMENT_METRIC_COUNT][0] == str(len(table))
     assert shown[txt.ATTAINMENT_METRIC_AVG][0] == ui.fmt_num(table["attainment_pct"].median(), 1, "%")
-    detail = q.indicator_detail(small_db, "I01", 2024)
+    detail = attainment.indicator_detail(small_db, "I01", 2024)
     assert any(f"{detail.projected_target_value:,.1f}" in m.value for m in at.markdown)
 
 
 def test_pdca_and_stakeholder_and_submission_numbers(monkeypatch, small_db):
     at = open_page(monkeypatch, small_db, "pages/pdca.py", {"fy": "2023"})
-    by_year = q.pdca_by_year(small_db, F(2023))
-    assert metrics(at)[txt.METRIC_PDCA][0] == ui.fmt_num(q.kpi(by_year, 2023, "completion_pct").value, 1, "%")
-    incomplete = q.incomplete_cycles(small_db, F(2023))
+    by_year = pdca.pdca_by_year(small_db, F(2023))
+    assert metrics(at)[txt.METRIC_PDCA][0] == ui.fmt_num(common.kpi(by_year, 2023, "completion_pct").value, 1, "%")
+    incomplete = pdca.incomplete_cycles(small_db, F(2023))
     tables = [d.value for d in at.dataframe]
     assert any(len(t) == len(incomplete) and txt.COLUMNS["reasons"] in t.columns for t in tables)
 
@@ -201,16 +201,16 @@ def test_pdca_and_stakeholder_and_submission_numbers(monkeypatch, small_db):
     assert metrics(at)[txt.METRIC_PARTICIPANTS] == ("17", "-93")
 
     at = open_page(monkeypatch, small_db, "pages/submission_status.py", {"fy": "2023"})
-    counts = q.submission_counts(q.submission_status(small_db, F(2023)))
+    counts = submissions.submission_counts(submissions.submission_status(small_db, F(2023)))
     assert metrics(at)[txt.METRIC_SUBMITTED][0] == f"{counts.submitted} / {counts.total}" == "1 / 2"
     assert metrics(at)[txt.METRIC_MISSING][0] == "1"
 
 
 def test_trends_comparison_matches_query(monkeypatch, small_db):
     at = open_page(monkeypatch, small_db, "pages/trends.py", {"fy": "2024"})
-    cmp = q.compare_years(small_db, F(), 2023, 2024)
+    cmp = trends.compare_years(small_db, F(), 2023, 2024)
     table = next(d.value for d in at.dataframe if txt.COMPARE_CHANGE in d.value.columns)
-    shown = q.comparison_display(cmp, txt.BLANK)
+    shown = trends.comparison_display(cmp, txt.BLANK)
     assert table[txt.COMPARE_CHANGE].tolist() == shown["change"].tolist()
     # the shown text is the query's figure, rounded to the metric's decimals
     for text, value, name in zip(shown["change"], cmp["change"], cmp["metric"]):
@@ -218,7 +218,7 @@ def test_trends_comparison_matches_query(monkeypatch, small_db):
         if value is None or value != value:
             assert text == txt.BLANK
         else:
-            assert float(text.replace(",", "")) == pytest.approx(value, abs=0.05 + 0.5 * (q.COMPARE_DIGITS[key] == 0))
+            assert float(text.replace(",", "")) == pytest.approx(value, abs=0.05 + 0.5 * (trends.COMPARE_DIGITS[key] == 0))
 
 
 # --- URL, page switching, presentation mode ---------------------------------------------
@@ -270,7 +270,7 @@ def test_data_expander_shows_the_table_when_opened(monkeypatch, small_db):
     at.run()
     assert len(at.dataframe) == before + 1
     table = at.dataframe[0].value
-    assert txt.COLUMNS["kt_co2"] in table.columns and len(table) == len(q.emissions_by_sector(small_db, 2024))
+    assert txt.COLUMNS["kt_co2"] in table.columns and len(table) == len(emissions.emissions_by_sector(small_db, 2024))
 
 
 def test_pdca_page_says_when_no_council_opinion_is_open(monkeypatch, small_db):

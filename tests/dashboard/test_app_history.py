@@ -8,7 +8,7 @@ from pipeline.ingest import contract as c
 from pipeline.warehouse import audit
 from pipeline.access import auth
 from pipeline import load
-from pipeline.analysis import queries
+from pipeline.analysis import attainment, common
 from pipeline.texts import history as htxt
 from pipeline.dashboard.sign_in import SESSION_USER
 from pipeline.warehouse.schema import connect
@@ -69,7 +69,7 @@ def test_hq_restores_an_earlier_version_and_it_is_audited(versions):
     assert version_box(at).format_func(1).endswith(f"（{htxt.STATUS_LABELS[c.SUBMISSION_ACTIVE]}）")
     assert statuses(versions) == [c.SUBMISSION_ACTIVE, c.SUBMISSION_SUPERSEDED, c.SUBMISSION_ACTIVE]
     # The dashboards now show v1's value; nothing was deleted.
-    table = queries.attainment_table(versions, queries.Filters(fiscal_year=2023))
+    table = attainment.attainment_table(versions, common.Filters(fiscal_year=2023))
     assert table.set_index("indicator_code").loc["I01", "actual_value"] == 500
     audit_rows = at.dataframe[-2].value                      # the HQ audit tab
     assert audit_rows.iloc[0][["actor", "action", "target"]].tolist() == ["hq", "版の復元", "v1.xlsx"]

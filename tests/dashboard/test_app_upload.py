@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pipeline.ingest import contract as c
-from pipeline.analysis import queries
+from pipeline.analysis import attainment, common
 from pipeline.dashboard.sign_in import SESSION_USER
 from pipeline.warehouse.schema import connect
 from tests import factories as f
@@ -56,7 +56,7 @@ def test_valid_upload_preview_commit_and_visible(db):
     assert stored(db) == [(1, "D01", c.SUBMISSION_ACTIVE, "d1", "v1.xlsx")]
     assert [s.value for s in at.success] and "提出ID: 1" in at.success[0].value
     assert at.file_uploader[0].value is None                  # the form is reset for the next file
-    table = queries.attainment_table(db, queries.Filters(fiscal_year=2023))
+    table = attainment.attainment_table(db, common.Filters(fiscal_year=2023))
     assert table.set_index("indicator_code").loc["I01", "actual_value"] == 500
 
 

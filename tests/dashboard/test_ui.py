@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipeline.analysis import charts
+from pipeline.analysis import attainment
 from pipeline.dashboard import ui
 from pipeline.load import ingest_bytes
 from pipeline.texts import dashboard as txt
@@ -48,10 +48,10 @@ def test_reporting_year():
 
 def test_lazy_chart_builds_the_same_chart():
     counts = pd.DataFrame({"status": ["達成"], "count": [1], "previous": [0], "change": [1]})
-    lazy = ui.lazy(charts.status_counts_chart, counts, "タイトル")
-    assert lazy.build().to_dict() == charts.status_counts_chart(counts, "タイトル").to_dict()
+    lazy = ui.lazy(attainment.status_counts_chart, counts, "タイトル")
+    assert lazy.build().to_dict() == attainment.status_counts_chart(counts, "タイトル").to_dict()
     assert ui._png(lazy, False)[:4] == b"\x89PNG"
-    keyed = ui.lazy(charts.status_counts_chart, counts, "タイトル", key=("counts", 1))
+    keyed = ui.lazy(attainment.status_counts_chart, counts, "タイトル", key=("counts", 1))
     assert keyed.key == ("counts", 1) and keyed.build().to_dict() == lazy.build().to_dict()
 
 
@@ -61,7 +61,7 @@ def _filters_app():
     u.render_shell()
     f = u.filters()
     st.write(f"{f.fiscal_year}|{f.department}|{f.policy}")
-    years = u.q(__import__("pipeline.analysis.queries", fromlist=["x"]).fiscal_years)
+    years = u.q(__import__("pipeline.analysis.reference", fromlist=["x"]).fiscal_years)
     st.write(f"years={years}")
 
 
@@ -121,14 +121,14 @@ def test_cache_refreshes_when_a_submission_lands(monkeypatch, tmp_path):
 
 def _chart_app():
     import pandas as pd
-    from pipeline.analysis import charts
+    from pipeline.analysis import attainment
     from pipeline.dashboard import ui as u
     counts = pd.DataFrame({"status": ["達成", "遅れ"], "count": [3, 1],
                            "previous": [2, 1], "change": [1, 0]})
-    u.chart_block(u.lazy(charts.status_counts_chart, counts, "3指標が達成"), counts,
+    u.chart_block(u.lazy(attainment.status_counts_chart, counts, "3指標が達成"), counts,
                   "3指標が達成", "status")
-    u.chart_block(charts.status_counts_chart(counts, "直接"), counts, "直接", "direct")
-    u.chart_block(charts.status_counts_chart(counts, "空"), counts.iloc[0:0], "空", "empty")
+    u.chart_block(attainment.status_counts_chart(counts, "直接"), counts, "直接", "direct")
+    u.chart_block(attainment.status_counts_chart(counts, "空"), counts.iloc[0:0], "空", "empty")
 
 
 def test_chart_block(monkeypatch, small_db):

@@ -6,6 +6,7 @@ import math
 
 import pytest
 
+from pipeline.report.model import ReportError
 from pipeline.access import auth
 from pipeline import council
 from pipeline.report import build as report
@@ -114,7 +115,7 @@ def test_data_sources_and_date(small_db):
 
 
 def test_unknown_year_is_a_report_error(small_db):
-    with pytest.raises(report.ReportError):
+    with pytest.raises(ReportError):
         report.build_report(small_db, 2019)
 
 

@@ -1,0 +1,170 @@
+"""One look for every chart: the Okabe–Ito palette, fonts, sizes, presentation mode, PNG export."""
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+
+from pipeline.ingest import contract as c
+from pipeline.texts import dashboard as txt
+
+# The data are aggregated figures already; big warehouses may still exceed Altair's 5,000 rows.
+
+
+alt.data_transformers.disable_max_rows()
+
+# The data are aggregated figures already; big warehouses may still exceed Altair's 5,000 rows.
+alt.data_transformers.disable_max_rows()
+
+
+FONT = "Noto Sans CJK JP"
+
+
+FONT_DIR = Path("/usr/share/fonts/opentype/noto")
+
+
+PNG_WIDTH = 960
+
+
+# Okabe–Ito colours
+BLUE, GREEN, ORANGE, VERMILLION = "#0072B2", "#009E73", "#E69F00", "#D55E00"
+
+
+SKY, PURPLE, YELLOW, GREY, BLACK = "#56B4E9", "#CC79A7", "#F0E442", "#999999", "#000000"
+
+
+STATUS_COLORS = {c.STATUS_ACHIEVED: BLUE, c.STATUS_ON_TRACK: GREEN, c.STATUS_BEHIND: ORANGE,
+                 c.STATUS_WORSENED: VERMILLION, c.STATUS_UNREPORTED: GREY}
+
+
+GRADE_COLORS = {"A": BLUE, "B": GREEN, "C": ORANGE, "D": VERMILLION, c.NOT_EVALUABLE: GREY,
+                txt.NOT_REPORTED: "#DDDDDD"}
+
+
+#: Stages met (1–4): one sequential ramp, used by the PDCA matrix and the stage bars alike.
+#: Four steps of viridis (teal → purple; colour-blind safe): every step has at least 3:1
+#: contrast against white (3.8, 6.0, 9.7, 15.2) and differs from its neighbours in hue as
+#: well as lightness, so all four stay distinguishable.
+STAGE_COLORS = {0: "#F0F0F0", 1: "#21918C", 2: "#31688E", 3: "#443983", 4: "#440154"}
+
+
+#: The lightest stage whose cells take white text in the PDCA matrix (lighter ones take black).
+STAGE_WHITE_TEXT_FROM = 2
+
+
+STAGE_OF = {"plan": 1, "do": 2, "check": 3, "act": 4}
+
+
+SECTOR_COLORS = {"産業": BLUE, "業務その他": ORANGE, "家庭": GREEN, "運輸": VERMILLION,
+                 "廃棄物": PURPLE, "その他ガス": SKY, "森林吸収": GREY}
+
+
+SUBMITTED_COLORS = {txt.SUBMITTED: GREEN, txt.NOT_SUBMITTED: VERMILLION}
+
+
+PATH_COLOR = BLACK
+
+
+NEUTRAL = BLUE
+
+
+def color_scale(mapping: dict) -> alt.Scale:
+    return alt.Scale(domain=list(mapping), range=list(mapping.values()))
+
+
+def status_scale() -> alt.Scale:
+    return color_scale(STATUS_COLORS)
+
+
+def chart_title(text: str, subtitle: str | None = None) -> alt.TitleParams:
+    return alt.TitleParams(text=text, subtitle=subtitle or "", anchor="start")
+
+
+def tip(field: str, title: str, fmt: str | None = None, kind: str = "Q") -> alt.Tooltip:
+    return alt.Tooltip(f"{field}:{kind}", title=title, format=fmt) if fmt else \
+        alt.Tooltip(f"{field}:{kind}", title=title)
+
+
+def fy_axis(title: str = txt.COLUMNS["fiscal_year"]) -> alt.Axis:
+    return alt.Axis(title=title, format="d", labelExpr="datum.value + '年度'", tickMinStep=1)
+
+
+def headroom(df: pd.DataFrame, column: str, extra: float = 0.18) -> alt.Scale:
+    """A zero-based x scale with room on the right for the value labels."""
+    top = float(df[column].max()) if len(df) and pd.notna(df[column].max()) else 0.0
+    return alt.Scale(domain=[0, max(top * (1 + extra), 1)], nice=False)
+
+
+def wrap_label_expr(width: int = 9, lines: int = 3) -> str:
+    """labelExpr splitting a long label into lines of `width` characters."""
+    parts = [f"slice(datum.label, {i * width}, {(i + 1) * width})" for i in range(lines)]
+    return "[" + ", ".join(parts) + "]"
+
+
+def with_fy_label(df: pd.DataFrame) -> pd.DataFrame:
+    df = df.copy()
+    df["fy_label"] = [txt.fy_short(y) for y in df["fiscal_year"]]
+    return df
+
+
+def configure(chart, present: bool = False):
+    """Fonts and sizes for screen; larger for presentation mode."""
+    k = 1.35 if present else 1.0
+    # fit-x: the width follows the container, the height stays the plot's own height
+    # (Streamlit's default "fit" would squeeze the plot under the title and legend).
+    chart = chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+    return (chart.configure(font=FONT)
+            .configure_title(fontSize=round(20 * k), subtitleFontSize=round(14 * k),
+                             anchor="start", limit=0, offset=12)
+            .configure_axis(labelFontSize=round(14 * k), titleFontSize=round(15 * k),
+                            labelLimit=round(320 * k))
+            # Vega picks ~1 tick per 40 px: on a 1920-px screen that is 0, 2, 4, … 88.
+            .configure_axisQuantitative(tickCount=8)
+            .configure_legend(labelFontSize=round(14 * k), titleFontSize=round(14 * k),
+                              symbolSize=round(160 * k), labelLimit=0, orient="top")
+            .configure_view(stroke=None))
+
+
+_fonts_lock = threading.Lock()
+
+
+_fonts_registered = False
+
+
+def _register_fonts() -> None:
+    global _fonts_registered
+    with _fonts_lock:
+        if _fonts_registered:
+            return
+        _fonts_registered = True
+        try:
+            import vl_convert as vlc
+            if FONT_DIR.is_dir():
+                vlc.register_font_directory(str(FONT_DIR))
+        except Exception:   # fonts missing: still render with the default font
+            pass
+
+
+def png_spec(chart, present: bool = False) -> str:
+    """The Vega-Lite JSON used for the PNG export (fixed width, themed)."""
+    try:
+        sized = chart.properties(width=PNG_WIDTH)
+    except Exception:
+        sized = chart
+    spec = configure(sized, present).to_dict()
+    spec["background"] = "white"
+    return json.dumps(spec, ensure_ascii=False)
+
+
+def spec_to_png(spec_json: str, scale: float = 2.0) -> bytes:
+    """Render a Vega-Lite spec to PNG with the Noto Sans CJK font."""
+    _register_fonts()
+    import vl_convert as vlc
+    return vlc.vegalite_to_png(spec_json, scale=scale)
+
+
+def to_png(chart, present: bool = False) -> bytes:
+    return spec_to_png(png_spec(chart, present))
