@@ -124,6 +124,23 @@ def submission(year: Any = 2024, department: Any = "D01", *, actions=None, indic
     return to_bytes(wb)
 
 
+def break_number_formats(data: bytes) -> bytes:
+    """The workbook with an unreadable custom number-format id in styles.xml.
+
+    The values still read (calamine does not need the id); only the percent
+    scan of the cell styles fails.
+    """
+    import zipfile
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w") as zout:
+        for item in zin.infolist():
+            body = zin.read(item.filename)
+            if item.filename == "xl/styles.xml":
+                body = body.replace(b'numFmtId="164"', b'numFmtId="x"')
+            zout.writestr(item, body)
+    return out.getvalue()
+
+
 # --- helpers for warehouse-level tests (added for the contract tests) ---------
 
 def indicator_row(code="I01", value=None, year=None, **kw) -> dict[str, Any]:

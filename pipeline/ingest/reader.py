@@ -43,9 +43,11 @@ class SheetGrid:
 
     `percent_cells` — (row, col) of cells with a percent number format — may
     be given, or computed on first use by `percent_loader` (the style scan is
-    needed only when a percent indicator has a numeric value).
+    needed only when a percent indicator has a numeric value).  A scan that
+    fails leaves `percent_scan_failed` True and no percent cells: the
+    validator then reports the cells whose meaning depends on it.
     """
-    __slots__ = ("name", "rows", "_percent", "_percent_loader")
+    __slots__ = ("name", "rows", "_percent", "_percent_loader", "percent_scan_failed")
 
     def __init__(self, name: str, rows: list[list],
                  percent_cells: frozenset[tuple[int, int]] = frozenset(), *,
@@ -54,11 +56,16 @@ class SheetGrid:
         self.rows = rows
         self._percent = None if percent_loader is not None else frozenset(percent_cells)
         self._percent_loader = percent_loader
+        self.percent_scan_failed = False
 
     @property
     def percent_cells(self) -> frozenset[tuple[int, int]]:
         if self._percent is None:
-            self._percent = self._percent_loader()
+            try:
+                self._percent = self._percent_loader()
+            except Exception:   # hostile styles/XML of any kind: recorded, never silent
+                self._percent = frozenset()
+                self.percent_scan_failed = True
             self._percent_loader = None
         return self._percent
 
@@ -122,13 +129,9 @@ def read_workbook(data: bytes, file_name: str, wanted: Iterable[str],
 
 
 def _percent_cells(data: bytes, fmt: str, sheet_name: str) -> frozenset[tuple[int, int]]:
-    try:
-        if fmt == "xls":
-            return _percent_cells_xls(data, sheet_name)
-        return _percent_cells_xlsx(data, sheet_name)
-    except Exception:
-        # Number formats only refine percent cells; never fail a read on them.
-        return frozenset()
+    if fmt == "xls":
+        return _percent_cells_xls(data, sheet_name)
+    return _percent_cells_xlsx(data, sheet_name)
 
 
 def _percent_cells_xlsx(data: bytes, sheet_name: str) -> frozenset[tuple[int, int]]:

@@ -292,10 +292,16 @@ def _read_indicators(grid: SheetGrid, plan: MasterPlan, result: Submission) -> N
             continue
         value = v.get("value")
         if value is not None and indicator.unit.strip() in ("%", "％") \
-                and isinstance(row.raw.get("value"), (int, float)) and "value" in row.percent:
+                and isinstance(row.raw.get("value"), (int, float)):
             # (the percent-format scan of the sheet runs only when it can matter)
             # only a number is stored as a fraction; text such as "12.5%" already is the percent
-            value = round(value * 100, 10)   # a cell typed as 12.5% is stored as 0.125
+            if "value" in row.percent:
+                value = round(value * 100, 10)   # a cell typed as 12.5% is stored as 0.125
+            elif grid.percent_scan_failed:
+                # 0.125 may mean 12.5% or 0.125%: never guess a factor of 100
+                problems.append(Problem(sheet, row.ref("value"), txt.percent_format_unknown(value),
+                                        value=str(value)))
+                continue
         if value is None and row.ok:
             problems.append(Problem(sheet, row.ref("value"),
                                     txt.value_not_reported(code, indicator.name), WARNING))

@@ -122,6 +122,12 @@ def unknown_indicator(code: str) -> str:
     return f"指標コード「{code}」は計画マスタにありません。提出様式に記載の指標コードを使ってください。"
 
 
+def percent_format_unknown(value) -> str:
+    return (f"実績値「{value}」の表示形式（％表示かどうか）を読み取れなかったため、"
+            f"{value} と {value}% のどちらの意味か判断できません。"
+            f"「12.5%」のように％を付けた文字で入力するか、ファイルを保存し直して提出してください。")
+
+
 def value_not_reported(code: str, name: str) -> str:
     return (f"指標「{code} {name}」の実績値が未報告です（空欄・未把握）。"
             f"値が把握でき次第、再提出してください。")

@@ -77,6 +77,20 @@ def test_percent_cells_only_scanned_where_asked():
     assert book.sheets[c.SHEET_INDICATORS].percent_cells == frozenset()
 
 
+def test_a_failed_percent_scan_is_recorded_not_swallowed():
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = c.SHEET_INDICATORS
+    ws.append(["指標コード", "実績値"])
+    ws.append(["I02", 0.125])
+    ws["B2"].number_format = "0.0%"
+    book = read_workbook(f.break_number_formats(f.to_bytes(wb)), "x.xlsx", [c.SHEET_INDICATORS],
+                         percent_sheets=[c.SHEET_INDICATORS])
+    grid = book.sheets[c.SHEET_INDICATORS]
+    assert grid.value(1, 1) == pytest.approx(0.125)
+    assert grid.percent_cells == frozenset() and grid.percent_scan_failed
+
+
 def test_formula_cached_value_is_read():
     data = _book(取組実績=[["事業コード", "予算額（千円）"], ["A001", None]])
     member = f.sheet_member(data, c.SHEET_ACTIONS)

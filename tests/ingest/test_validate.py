@@ -292,6 +292,26 @@ def test_percent_format_on_a_non_percent_indicator_keeps_the_number():
     assert _percent_value(0.5, unit_percent=False, percent_cell=True) == pytest.approx(0.5)
 
 
+def test_a_failed_percent_scan_is_an_error_at_the_cell_it_matters_for():
+    data = f.submission(2024, "D02", actions=[action_row("A003")],
+                        indicators=[indicator_row("I02", 0.125)], percent_cells=("C2",))
+    sub = check(f.break_number_formats(data))
+    assert not sub.accepted
+    assert where(sub.errors) == [(c.SHEET_INDICATORS, "C2")]
+    assert "0.125" in sub.errors[0].message and "%" in sub.errors[0].message
+    assert sub.indicator_values == []
+
+
+def test_a_failed_percent_scan_does_not_matter_for_text_or_other_units():
+    data = f.submission(2024, "D02", actions=[action_row("A003")],
+                        indicators=[indicator_row("I02", "12.5%")], percent_cells=("C2",))
+    assert check(f.break_number_formats(data)).indicator_values[0].value == pytest.approx(12.5)
+    data = f.submission(2024, "D01", actions=[action_row("A001")],
+                        indicators=[indicator_row("I01", 0.5)], percent_cells=("C2",))
+    sub = check(f.break_number_formats(data))
+    assert sub.accepted and sub.indicator_values[0].value == pytest.approx(0.5)
+
+
 # --- 連携主体 -------------------------------------------------------------------
 
 def test_partner_rows_may_repeat():
