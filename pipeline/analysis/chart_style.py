@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from pathlib import Path
 
@@ -11,10 +12,7 @@ import pandas as pd
 from pipeline.ingest import contract as c
 from pipeline.texts import dashboard as txt
 
-# The data are aggregated figures already; big warehouses may still exceed Altair's 5,000 rows.
-
-
-alt.data_transformers.disable_max_rows()
+log = logging.getLogger(__name__)
 
 # The data are aggregated figures already; big warehouses may still exceed Altair's 5,000 rows.
 alt.data_transformers.disable_max_rows()
@@ -134,18 +132,24 @@ _fonts_lock = threading.Lock()
 _fonts_registered = False
 
 
+def cjk_font_available() -> bool:
+    """Whether the Noto CJK fonts for Japanese text in PNG exports are installed."""
+    return FONT_DIR.is_dir()
+
+
 def _register_fonts() -> None:
+    """Register the CJK fonts once; without them the PNG renders with the default font
+    (Japanese may show as boxes) and the dashboard says so under the PNG button."""
     global _fonts_registered
     with _fonts_lock:
         if _fonts_registered:
             return
         _fonts_registered = True
-        try:
+        if cjk_font_available():
             import vl_convert as vlc
-            if FONT_DIR.is_dir():
-                vlc.register_font_directory(str(FONT_DIR))
-        except Exception:   # fonts missing: still render with the default font
-            pass
+            vlc.register_font_directory(str(FONT_DIR))
+        else:
+            log.warning("no CJK fonts in %s: PNG charts use the default font", FONT_DIR)
 
 
 def png_spec(chart, present: bool = False) -> str:

@@ -452,16 +452,14 @@ def _first_origin(parts) -> tuple | None:
 
 def _with_arrow_datasets(spec: dict) -> dict:
     """Serialise the spec's named datasets to Arrow IPC once, at caching time, exactly as
-    st.vega_lite_chart would on every call (it passes bytes through unchanged)."""
-    try:
-        from streamlit import dataframe_util
-        datasets = spec.get("datasets")
-        if isinstance(datasets, dict):
-            spec["datasets"] = {name: values if isinstance(values, bytes)
-                                else dataframe_util.convert_anything_to_arrow_bytes(values)
-                                for name, values in datasets.items()}
-    except Exception:           # leave the values for Streamlit to convert
-        pass
+    st.vega_lite_chart would on every call (it passes bytes through unchanged).  It is
+    Streamlit's own conversion: what it refuses here, st.vega_lite_chart would refuse too."""
+    from streamlit import dataframe_util
+    datasets = spec.get("datasets")
+    if isinstance(datasets, dict):
+        spec["datasets"] = {name: values if isinstance(values, bytes)
+                            else dataframe_util.convert_anything_to_arrow_bytes(values)
+                            for name, values in datasets.items()}
     return spec
 
 
@@ -508,13 +506,24 @@ def _spec_of(chart: LazyChart, present: bool) -> dict:
     return _spec(chart, present)
 
 
+class PngExportError(RuntimeError):
+    """The chart could not be rendered to PNG (the cause is chained)."""
+
+
 def _png(chart, present: bool) -> bytes:
+    """The PNG download, rendered when the button is clicked.
+
+    A failure raises: no file is saved, Streamlit shows its "failed to generate" notice
+    under the button and logs this error with its cause (never an empty PNG)."""
     try:
         if isinstance(chart, LazyChart):
             chart = chart.build()
-        return chart_style.to_png(chart, present)
-    except Exception:            # never break the page over an export
-        return b""
+        png = chart_style.to_png(chart, present)
+    except Exception as exc:
+        raise PngExportError(f"PNG export failed: {exc!r}") from exc
+    if not png:
+        raise PngExportError("PNG export returned no bytes")
+    return png
 
 
 def chart_block(chart, data: pd.DataFrame | None, title: str, filename: str, *,
@@ -543,6 +552,8 @@ def chart_block(chart, data: pd.DataFrame | None, title: str, filename: str, *,
         right.download_button(txt.PNG_BUTTON, data=functools.partial(_png, chart, present),
                               file_name=f"{filename}.png", mime="image/png", on_click="ignore",
                               key=f"png_{filename}", icon=":material/image:")
+        if not chart_style.cjk_font_available():
+            right.caption(txt.PNG_NO_FONT)
         if box.open:
             st.dataframe(_table_view(data, cols, None), hide_index=True)
 
@@ -570,11 +581,8 @@ def _arrow(data: pd.DataFrame):
 
 def dataframe(data: pd.DataFrame, **kwargs) -> None:
     """st.dataframe of a query or `derive` result, converted to Arrow once per version."""
-    try:
-        shown = derive(_arrow, data)
-    except Exception:                   # whatever Arrow refuses, st.dataframe handles
-        shown = data
-    st.dataframe(shown, **kwargs)
+    # Streamlit's own conversion (with its type fixes), so nothing to fall back to
+    st.dataframe(derive(_arrow, data), **kwargs)
 
 
 def _table_csv(data: pd.DataFrame, columns: tuple | None, rename: tuple | None) -> bytes:
@@ -589,11 +597,7 @@ def table(data: pd.DataFrame, filename: str, *, columns=None, rename: dict | Non
     table of a query result is converted once per warehouse version, not on every rerun."""
     cols = tuple(columns) if columns is not None else None
     ren = tuple(rename.items()) if rename else None
-    try:
-        shown = derive(_arrow_view, data, cols, ren)
-    except Exception:                   # whatever Arrow refuses, st.dataframe handles
-        shown = _table_view(data, cols, ren)
-    st.dataframe(shown, hide_index=True, **kwargs)
+    st.dataframe(derive(_arrow_view, data, cols, ren), hide_index=True, **kwargs)
     st.download_button(txt.CSV_BUTTON, data=functools.partial(_table_csv, data, cols, ren),
                        file_name=f"{filename}.csv", mime="text/csv", on_click="ignore",
                        key=f"csv_{filename}", icon=":material/download:")

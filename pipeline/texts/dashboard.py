@@ -31,6 +31,8 @@ def fy_short(year: int | None) -> str:
 DATA_EXPANDER = "グラフのデータを見る・ダウンロード"
 CSV_BUTTON = "CSVをダウンロード"
 PNG_BUTTON = "グラフ画像（PNG）をダウンロード"
+PNG_NO_FONT = ("日本語フォント（Noto Sans CJK）がこのサーバーにないため、画像の日本語が正しく"
+               "表示されないことがあります。管理者にご連絡ください。")
 NO_DATA = "表示できるデータがありません。"
 #: A table cell with no value (instead of "None").
 BLANK = "—"

@@ -55,6 +55,20 @@ def test_lazy_chart_builds_the_same_chart():
     assert keyed.key == ("counts", 1) and keyed.build().to_dict() == lazy.build().to_dict()
 
 
+def test_a_failed_png_export_raises_instead_of_an_empty_file(monkeypatch):
+    counts = pd.DataFrame({"status": ["達成"], "count": [1], "previous": [0], "change": [1]})
+    lazy = ui.lazy(attainment.status_counts_chart, counts, "タイトル")
+
+    def broken(chart, present):
+        raise ValueError("no renderer")
+    monkeypatch.setattr(ui.chart_style, "to_png", broken)
+    with pytest.raises(ui.PngExportError, match="no renderer"):
+        ui._png(lazy, False)
+    monkeypatch.setattr(ui.chart_style, "to_png", lambda chart, present: b"")
+    with pytest.raises(ui.PngExportError):
+        ui._png(lazy, False)
+
+
 def _filters_app():
     import streamlit as st
     from pipeline.dashboard import ui as u
@@ -148,6 +162,17 @@ def test_chart_block(monkeypatch, small_db):
     assert len(at.dataframe) == 1
     assert list(at.dataframe[0].value.columns) == [txt.COLUMNS[c] for c in
                                                    ("status", "count", "previous", "change")]
+    assert txt.PNG_NO_FONT not in [c.value for c in at.caption]
+
+
+def test_chart_block_says_when_png_fonts_are_missing(monkeypatch, small_db, tmp_path):
+    from pipeline.analysis import chart_style
+    monkeypatch.setattr(chart_style, "FONT_DIR", tmp_path / "no-fonts")
+    monkeypatch.setenv("PDCA_DB", small_db)
+    at = AppTest.from_function(_chart_app, default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert [c.value for c in at.caption].count(txt.PNG_NO_FONT) == 2
 
 
 def test_content_key_follows_the_labels():
