@@ -181,7 +181,7 @@ EXTENSIONS: list = []
 def _load_extensions() -> None:
     import importlib
     for module in ("pipeline.cli.report", "pipeline.cli.users", "pipeline.cli.backup",
-                   "pipeline.cli.council"):
+                   "pipeline.cli.council", "pipeline.cli.publication"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:

@@ -22,7 +22,8 @@ def cmd_report(args) -> int:
         print(txt.bad_extension(args.out), file=sys.stderr)
         return 2
     try:
-        out = write_report(getattr(args, "db", None), year, args.out)
+        out = write_report(getattr(args, "db", None), year, args.out, from_edition=not args.live,
+                           on_built=lambda r: print(r.edition_text, file=sys.stderr))
     except (ReportError, ReportFontMissing) as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -34,6 +35,7 @@ def extend(add) -> None:
     p = add("report", cmd_report, txt.HELP_REPORT)
     p.add_argument("--year", required=True, help=txt.HELP_YEAR)
     p.add_argument("--out", required=True, help=txt.HELP_OUT)
+    p.add_argument("--live", action="store_true", help=txt.HELP_LIVE)
 
 
 cli.EXTENSIONS.append(extend)

@@ -110,6 +110,12 @@ STAKEHOLDER_TYPES = (
     "ゼロカーボンシティ共創推進プラットフォーム", "その他",
 )
 
+# Where an opinion on the plan comes from (意見の区分; contract section 9, issue 12).
+OPINION_SOURCE_COUNCIL = "環境審議会"
+OPINION_SOURCES = (
+    OPINION_SOURCE_COUNCIL, "市民", "事業者", "共創推進プラットフォーム", "パブリックコメント", "その他",
+)
+
 INDICATOR_DIRECTIONS = ("増加", "減少")
 DIRECTION_UP = "増加"
 DIRECTION_DOWN = "減少"

@@ -3,6 +3,10 @@
 `build_report(db, fy)` reads everything the report shows through the named
 query functions of `report_data` (warehouse views) and `council` in one
 short-lived connection; `report_pdf` and `report_xlsx` only lay it out.
+
+A FY that has been frozen (公表版, pipeline.warehouse.editions) is reported from
+its latest edition, whatever was submitted afterwards, and the report says
+which edition and when; an unfrozen FY is reported from the live data as 速報.
 """
 from __future__ import annotations
 
@@ -15,12 +19,23 @@ from pipeline import council
 from pipeline.analysis import attainment, common, emissions
 from pipeline.report import data as rd
 from pipeline.report.model import PolicySection, ReportData, ReportError
-from pipeline.warehouse import store
+from pipeline.warehouse import editions, store
 from pipeline.warehouse.schema import connect
 
 
-def build_report(db, fiscal_year: int) -> ReportData:
-    """Assemble the report of one FY; raises ReportError for a FY without data."""
+def build_report(db, fiscal_year: int, *, from_edition: bool = True,
+                 edition_id: int | None = None) -> ReportData:
+    """Assemble the report of one FY; raises ReportError for a FY without data.
+
+    From the FY's latest edition (or `edition_id`) when it has one and `from_edition`;
+    otherwise from the live warehouse (report.edition is None: 速報)."""
+    if from_edition:
+        with editions.edition_warehouse(db, fiscal_year, edition_id=edition_id) as (path, _):
+            return _build(path, fiscal_year)
+    return _build(db, fiscal_year)
+
+
+def _build(db, fiscal_year: int) -> ReportData:
     from pipeline.texts import report as txt
     with connect(db) as con:
         years = rd.report_years(con)
@@ -38,6 +53,7 @@ def build_report(db, fiscal_year: int) -> ReportData:
             partners_by_type=rd.partners_by_type(con, fiscal_year),
             sources=rd.data_sources(con, fiscal_year),
             master=rd.master_source(con),
+            edition=editions.edition_in_effect(con),
         )
         indicators = rd.indicator_table(con, fiscal_year)
         actions = rd.action_table(con, fiscal_year)
@@ -66,22 +82,27 @@ def build_report(db, fiscal_year: int) -> ReportData:
 
 
 def council_for_report(con_or_db, fiscal_year: int) -> pd.DataFrame:
-    """Council opinions the FY's report carries: those on the previous FY's report, plus
-    opinions on earlier reports that are still open."""
-    frame = council.opinions(con_or_db)
+    """Published opinions (the council's and the public's) the FY's report carries: those
+    on the previous FY's report, plus opinions on earlier reports that are still open."""
+    frame = council.public_opinions(con_or_db)
     keep = (frame["fiscal_year"] == fiscal_year - 1) | (
         (frame["fiscal_year"] < fiscal_year - 1) & (frame["status"] != council.txt.STATUS_DONE))
     return frame[keep].reset_index(drop=True)
 
 
-def write_report(db, fiscal_year: int, out: str | os.PathLike) -> Path:
-    """Write the report as .pdf or .xlsx (decided by the extension)."""
+def write_report(db, fiscal_year: int, out: str | os.PathLike, *, from_edition: bool = True,
+                 on_built=None) -> Path:
+    """Write the report as .pdf or .xlsx (decided by the extension); `on_built(report)`
+    is told what was built (the CLI says which edition)."""
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in (".pdf", ".xlsx"):
         from pipeline.texts import report as txt
         raise ReportError(txt.bad_extension(out.name))
-    data = render(build_report(db, fiscal_year), suffix)
+    built = build_report(db, fiscal_year, from_edition=from_edition)
+    if on_built is not None:
+        on_built(built)
+    data = render(built, suffix)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
     return out

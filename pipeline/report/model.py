@@ -10,6 +10,7 @@ import pandas as pd
 
 from pipeline import council
 from pipeline.report import data as rd
+from pipeline.warehouse.editions import Edition
 
 
 class ReportError(ValueError):
@@ -50,3 +51,11 @@ class ReportData:
     chart_status: pd.DataFrame | None = None
     chart_attainment: dict[str, pd.DataFrame] = field(default_factory=dict)
     cycle_previous: council.CycleStatus | None = None
+    # The publication edition the report comes from (None: live data, 速報).
+    edition: Edition | None = None
+
+    @property
+    def edition_text(self) -> str:
+        """「2024年度 公表版 第2版（… 確定）」, or the 速報 mark."""
+        from pipeline.texts import publication as ptxt
+        return self.edition.label if self.edition is not None else ptxt.PRELIMINARY_LONG

@@ -193,7 +193,9 @@ def _cover(doc: _Doc):
              new_x="LMARGIN", new_y="NEXT")
     doc.cell(0, 7, txt.COVER_GENERATED.format(when=txt.when(r.generated_at.date())), align=Align.C,
              new_x="LMARGIN", new_y="NEXT")
-    doc.ln(25)
+    doc.multi_cell(0, 7, txt.COVER_EDITION.format(edition=r.edition_text), align=Align.C,
+                   new_x="LMARGIN", new_y="NEXT", wrapmode=WrapMode.CHAR)
+    doc.ln(18)
     doc.set_font(FAMILY, "B", 12)
     doc.cell(0, 7, txt.ISSUER, align=Align.C, new_x="LMARGIN", new_y="NEXT")
     if r.sources is not None and r.sources["loaded_by"].fillna("").str.startswith("demo").any():
@@ -317,13 +319,13 @@ def _council(doc: _Doc):
     if frame is None or frame.empty:
         doc.para(txt.NO_COUNCIL)
         return
-    rows = [[str(o.opinion_id), str(o.fiscal_year),
+    rows = [[str(o.opinion_id), str(o.fiscal_year), o.source,
              o.level + (f" {o.target_code}" if not _missing(o.target_code) and o.target_code else ""),
              o.opinion_text, fmt_text(o.response_text), o.status]
             for o in frame.itertuples()]
-    doc.grid([txt.COL[k] for k in ("opinion_id", "fiscal_year", "level", "opinion_text",
+    doc.grid([txt.COL[k] for k in ("opinion_id", "fiscal_year", "source", "level", "opinion_text",
                                    "response_text", "followup")],
-             rows, [10, 12, 22, 60, 60, 16], size=7.5)
+             rows, [10, 11, 20, 20, 50, 55, 14], size=7.5)
 
 
 def _sources(doc: _Doc):

@@ -75,7 +75,7 @@ EMISSION_COLS = (
 )
 COUNCIL_COLS = (
     Col("opinion_id", _h("opinion_id"), 8), Col("fiscal_year", _h("fiscal_year"), 8),
-    Col("level", _h("level"), 10), Col("target_code", _h("target_code"), 10),
+    Col("source", _h("source"), 18), Col("level", _h("level"), 10), Col("target_code", _h("target_code"), 10),
     Col("target_name", _h("target_name"), 28, wrap=True),
     Col("opinion_text", _h("opinion_text"), 60, wrap=True),
     Col("response_text", _h("response_text"), 60, wrap=True), Col("status", _h("followup"), 10),
@@ -128,6 +128,7 @@ def _records(frame: pd.DataFrame | None) -> list[dict]:
 def _summary_rows(r: ReportData) -> list[dict]:
     e, p, s = r.emissions, r.pdca, r.partner_summary
     rows = [
+        (txt.L_EDITION, r.edition_text, None),
         (txt.COVER_DATA_DATE.split(":")[0], r.data_date, FMT_DATETIME),
         (txt.L_BASE, e.base_year, None), (txt.L_BASE + " " + _h("kt_co2"), e.base_kt, FMT_KT),
         (txt.L_LATEST, e.latest_year, None), (txt.L_LATEST + " " + _h("kt_co2"), e.latest_kt, FMT_KT),

@@ -14,8 +14,9 @@ LEVEL_MEASURE = "施策"
 LEVEL_ACTION = "事業"
 LEVELS = (LEVEL_PLAN, LEVEL_POLICY, LEVEL_MEASURE, LEVEL_ACTION)
 
-# Council workbook (審議会意見 import).
-SHEET = "審議会意見"
+# Opinion workbook (意見 import; a 審議会意見 sheet of issue 5 is read the same way).
+SHEET = "意見"
+LEGACY_SHEET = "審議会意見"
 COL_YEAR = "年度"
 COL_LEVEL = "対象区分"
 COL_TARGET = "対象コード"
@@ -24,6 +25,22 @@ COL_RESPONSE = "対応方針"
 COL_STATUS = "対応状況"
 COL_STATUS_YEAR = "状況年度"
 COL_NOTE = "備考"
+COL_SOURCE = "意見の区分"
+COL_PUBLISHED = "公表"
+COL_RECEIVED = "受付日"
+COL_REFERENCE = "受付番号"
+PUBLISHED_MARKS = ("○", "×")
+HOWTO_SHEET = "記入方法"
+HOWTO_COLUMN = "列"
+HOWTO_REQUIRED = "必須"
+HOWTO_NOTE = "書き方"
+HOWTO_YES = "必須"
+HOWTO_LINES = (
+    "・1行に1件の意見を記入します。見出し行（1行目）の列名は変えないでください。列の順序は自由です。",
+    "・意見募集フォームの書き出し（CSV を Excel で開いて保存したもの）に、この見出しの列を加えて取り込むこともできます。",
+    "・氏名・メールアドレスなど、この表にない列は取り込まれず、保存もされません。",
+    "・取り込みは全件か無しか：エラーが1件でもあれば何も変更せず、エラーのセルを示します。",
+)
 
 # Plan-level cycle steps (PDCA page).
 STEP_PUBLISHED = "報告書公表"
@@ -36,10 +53,13 @@ CYCLE_STEPS = (STEP_PUBLISHED, STEP_REVIEWED, STEP_DECIDED, STEP_CARRIED_OUT)
 HEADERS = {
     "opinion_id": "意見番号",
     "fiscal_year": "対象年度",
+    "source": "意見の区分",
+    "published": "公表",
+    "received_on": "受付日",
     "level": "対象区分",
     "target_code": "対象コード",
     "target_name": "対象名",
-    "opinion_text": "審議会意見",
+    "opinion_text": "意見",
     "response_text": "対応方針（市の対応）",
     "status": "対応状況",
     "status_year": "状況年度",
@@ -71,6 +91,19 @@ def bad_status(value) -> str:
 
 def status_year_too_early(status_year, fiscal_year) -> str:
     return f"状況年度 {status_year} は意見の年度 {fiscal_year} より後の年度にしてください。"
+
+
+def bad_source(value) -> str:
+    from pipeline.ingest.contract import OPINION_SOURCES
+    return f"意見の区分「{value}」は使えません。{' / '.join(OPINION_SOURCES)} のいずれかです。"
+
+
+def bad_date(value) -> str:
+    return f"{COL_RECEIVED}「{value}」を日付として読み取れません。2025-06-30 や 2025年6月30日 の形で記入してください。"
+
+
+def bad_published(value) -> str:
+    return f"{COL_PUBLISHED}「{value}」は使えません。○（公表する）か ×（公表しない）を記入するか、空欄にしてください。"
 
 
 def imported(added, updated) -> str:

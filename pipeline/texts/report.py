@@ -23,7 +23,7 @@ H_MEASURES = "施策"
 H_INDICATORS = "指標の実績と達成状況"
 H_ACTIONS = "事業の実施状況と評価"
 H_PARTNER_LIST = "連携主体"
-H_COUNCIL = "前年度報告書に対する環境審議会の意見と市の対応"
+H_COUNCIL = "前年度報告書に対する環境審議会・市民・事業者等の意見と市の対応"
 H_SOURCES = "付録 データの出典"
 H_MASTER = "計画マスタ"
 H_SUBMISSIONS = "取組状況報告（提出ワークブック）"
@@ -31,6 +31,8 @@ H_SUBMISSIONS = "取組状況報告（提出ワークブック）"
 COVER_FY = "{wareki}（{fy}年度）"
 COVER_DATA_DATE = "データ時点: {when}"
 COVER_GENERATED = "作成日: {when}"
+COVER_EDITION = "{edition}"
+L_EDITION = "公表版"
 NO_DATA_DATE = "—"
 
 # Summary labels.
@@ -59,7 +61,7 @@ L_PARTNER_TYPES = "連携主体区分の数"
 L_PARTICIPANTS = "参加人数・団体数（合計）"
 L_CO2 = "連携による CO2 削減量（t-CO2）"
 NONE_ROWS = "該当なし"
-NO_COUNCIL = "前年度報告書に対する審議会意見の登録はありません。"
+NO_COUNCIL = "前年度報告書に対する意見（公表するもの）の登録はありません。"
 
 # Table headers (PDF and XLSX share them).
 COL = {
@@ -108,6 +110,7 @@ COL = {
     "count": "件数",
     "opinion_id": "意見番号",
     "level": "対象区分",
+    "source": "意見の区分",
     "target_code": "対象コード",
     "target_name": "対象名",
     "opinion_text": "審議会意見",
@@ -125,7 +128,7 @@ SHEET_POLICIES = "基本方針別集計"
 SHEET_INDICATORS = "指標"
 SHEET_ACTIONS = "事業"
 SHEET_PARTNERS = "連携主体"
-SHEET_COUNCIL = "審議会意見"
+SHEET_COUNCIL = "意見と市の対応"
 SHEET_SOURCES = "データ出典"
 
 # Charts.
@@ -143,6 +146,7 @@ CHART_INDICATOR = "指標"
 HELP_REPORT = "年次報告書（PDF または Excel）を出力する"
 HELP_YEAR = "対象年度（2024、令和6年度 など）"
 HELP_OUT = "出力ファイル（.pdf または .xlsx）"
+HELP_LIVE = "公表版があっても現在のデータ（速報）で作成する"
 PAGE_TITLE = "年次報告書"
 PAGE_INTRO = ("選んだ年度の年次報告書を作成します。数値はすべて現在のデータベース（有効な提出）から"
               "作成され、ダッシュボードと一致します。PDF は公表用、Excel は編集用です。")

@@ -126,7 +126,8 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         ).fetchall()}
         stored = (con.execute("SELECT ddl_hash FROM schema_ddl").fetchone() or [None])[0] \
             if "schema_ddl" in tables else None
-        if stored != DDL_HASH:
+        wanted = ddl_hash()
+        if stored != wanted:
             # New warehouse, or one made by an older version: every table is created
             # IF NOT EXISTS and every view replaced, in one transaction (additive migration).
             con.execute("BEGIN")
@@ -134,7 +135,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
             if "schema_info" not in tables:
                 con.execute("INSERT INTO schema_info VALUES (?, ?)", [SCHEMA_VERSION, c.CONTRACT_VERSION])
             con.execute("DELETE FROM schema_ddl")
-            con.execute("INSERT INTO schema_ddl VALUES (?)", [DDL_HASH])
+            con.execute("INSERT INTO schema_ddl VALUES (?)", [wanted])
             con.execute("COMMIT")
         _schema_ready.add(key)
 
@@ -330,6 +331,29 @@ def ddl() -> str:
     return "\n".join(DDL_PARTS)
 
 
+def ddl_hash() -> str:
+    """The hash of the DDL as it is now (computed on use, so that a part appended by a
+    capability module imported after this one still counts)."""
+    return hashlib.sha256(ddl().encode()).hexdigest()
+
+
 #: Parts of the warehouse's DDL, in order (tables before the views that read them).
 DDL_PARTS: list[str] = [SCHEMA_SQL, VIEWS_SQL]
-DDL_HASH = hashlib.sha256("\n".join(DDL_PARTS).encode()).hexdigest()
+
+#: Warehouse modules that append their DDL to DDL_PARTS when imported.  Imported here, at
+#: the end, so that any connection sees every part whatever was imported first (they may
+#: import this module: by now everything they use from it is defined).
+CAPABILITY_MODULES: tuple[str, ...] = (
+    "pipeline.warehouse.council_tables",
+    "pipeline.warehouse.editions",
+)
+
+
+def _import_capabilities() -> None:
+    import importlib
+    for name in CAPABILITY_MODULES:
+        importlib.import_module(name)
+
+
+_import_capabilities()
+DDL_HASH = ddl_hash()     # as at import time; ensure_schema uses ddl_hash()

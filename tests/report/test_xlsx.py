@@ -76,6 +76,6 @@ def test_summary_and_council_sheets(book, demo_db):  # noqa: F811
                                "WHERE fiscal_year = ?", [FY]).fetchone()[0]
     assert items[txt.L_COMPLETE] == complete
     _, opinions = _rows(book[txt.SHEET_COUNCIL])
-    expected = council.opinions(demo_db, FY - 1)["opinion_text"].tolist()   # demo's + the test's
+    expected = council.public_opinions(demo_db, FY - 1)["opinion_text"].tolist()   # published: demo's + the test's
     assert sorted(o[txt.COL["opinion_text"]] for o in opinions) == sorted(expected)
     assert "再エネ導入の進捗を部門別に示すこと" in expected
