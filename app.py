@@ -3,10 +3,17 @@ from __future__ import annotations
 
 import streamlit as st
 
+from pathlib import Path
+
 from pipeline.dashboard import ui
 from pipeline.dashboard import sign_in
 
-st.set_page_config(page_title=ui.APP_TITLE, page_icon=":material/eco:", layout="wide")
+# The favicon is a file of the app (sent inline as a data URL): a ":material/…" page icon
+# makes the browser fetch it from a public font CDN, and nothing served may call out.
+# (The st.Page icons below are drawn with the font bundled in Streamlit: no request.)
+APP_ICON = Path(__file__).parent / "assets" / "icon.svg"
+
+st.set_page_config(page_title=ui.APP_TITLE, page_icon=str(APP_ICON), layout="wide")
 
 # The default page is served at "/" whatever its url_path, so "/overview" (a link typed or
 # shared by hand, or the first-visit redirect of pipeline.shell) would show "Page not found".

@@ -41,7 +41,8 @@ html { font-size: 20px; }
 [data-testid="stMainBlockContainer"], .block-container { max-width: 100% !important;
     padding-top: 1.5rem !important; padding-left: 2.5rem !important; padding-right: 2.5rem !important; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.35rem; }
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] > div { font-size: 3.2rem !important; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] > div,
+[data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p { font-size: 3.2rem !important; line-height: 1.2; }
 [data-testid="stMetricLabel"] p { font-size: 1.3rem !important; }
 [data-testid="stMetricDelta"] { font-size: 1.3rem !important; }
 h1 { font-size: 2.8rem !important; }
@@ -50,7 +51,7 @@ h2, h3 { font-size: 2rem !important; }
 """
 BASE_CSS = """
 <style>
-[data-testid="stMetricValue"] { font-size: 2.4rem; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p { font-size: 2.4rem; }
 [data-testid="stMainBlockContainer"], .block-container { padding-top: 3rem; }
 </style>
 """

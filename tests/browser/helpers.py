@@ -147,3 +147,16 @@ def select_option(page: Page, label: str, option: str, where: str = SIDEBAR) -> 
         except PlaywrightTimeout:
             page.keyboard.press("Escape")
     rerun(page, choice.click)
+
+
+def sign_in(page: Page, username: str, password: str, where: str = SIDEBAR) -> None:
+    """Sign in with the password form in `where` (sidebar or main area) and wait until the
+    app shows the signed-in user (after the page reload that stores the session cookie)."""
+    from pipeline.texts import auth as atxt
+
+    box = page.locator(where)
+    box.get_by_label(atxt.USERNAME, exact=True).fill(username)
+    box.get_by_label(atxt.PASSWORD, exact=True).fill(password)
+    box.get_by_role("button", name=atxt.SIGN_IN, exact=True).click()
+    page.locator(SIDEBAR).get_by_text(atxt.SIGNED_IN_AS.split("{")[0], exact=False).first.wait_for()
+    wait_ready(page)

@@ -56,3 +56,35 @@ def test_screenshot(new_page, app_url, artifacts, app_page, size):
     assert shot.stat().st_size > 5_000
     assert problems(page) == []
     assert overflow == [], f"/{app_page.path} at {width}×{height}: {overflow}"
+
+
+# Per metric box: the font size of its value and the largest of every other text in it.
+_METRIC_SIZES = """() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stMetric"]')]
+  .map(m => {
+    const size = e => parseFloat(getComputedStyle(e).fontSize);
+    const texts = [...m.querySelectorAll('*')].filter(e =>
+        [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()));
+    const inValue = e => e.closest('[data-testid="stMetricValue"]');
+    const value = texts.filter(inValue).map(size);
+    const other = texts.filter(e => !inValue(e)).map(size);
+    return {label: m.querySelector('[data-testid="stMetricLabel"]').innerText.trim(),
+            value: Math.min(...value), other: Math.max(0, ...other)};
+  })"""
+
+
+@pytest.mark.parametrize("app_page", PAGES, ids=lambda p: p.path)
+def test_presentation_mode(new_page, app_url, artifacts, app_page):
+    """Presentation mode at 1920×1080 (a meeting-room screen): screenshot of every page,
+    and in every metric box the value is the largest text (read from the back of the room)."""
+    page = goto(new_page(1920, 1080), app_url, app_page.url, present="1")
+    out = artifacts / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    shot = out / f"{app_page.path}-present-1920x1080.png"
+    page.screenshot(path=str(shot))
+    sizes = page.evaluate(_METRIC_SIZES)
+    assert shot.stat().st_size > 5_000
+    assert problems(page) == []
+    if app_page.path == "overview":
+        assert len(sizes) >= 3, "概要 shows its headline figures as metrics"
+    small = [s for s in sizes if not s["value"] > s["other"]]
+    assert small == [], f"/{app_page.path}: metric values not the largest text: {small}"
