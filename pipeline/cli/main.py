@@ -15,6 +15,8 @@ from pipeline import load
 from pipeline.warehouse import store
 from pipeline.ingest.problems import Problem
 from pipeline.texts import cli as txt
+from pipeline.texts import warehouse as txt_wh
+from pipeline.warehouse import readonly, schema
 from pipeline.warehouse.schema import WarehouseError, connect
 
 
@@ -181,7 +183,7 @@ EXTENSIONS: list = []
 def _load_extensions() -> None:
     import importlib
     for module in ("pipeline.cli.report", "pipeline.cli.users", "pipeline.cli.backup",
-                   "pipeline.cli.council", "pipeline.cli.publication"):
+                   "pipeline.cli.council", "pipeline.cli.publication", "pipeline.cli.snapshot"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:
@@ -189,9 +191,41 @@ def _load_extensions() -> None:
                 raise
 
 
+class _StderrWaits:
+    """Says on stderr, at once, that another program holds the warehouse (and who, and where
+    the read-only copy is); then every STILL_EVERY seconds that it still waits."""
+    STILL_EVERY = 15.0
+
+    def __init__(self):
+        self._said: set = set()
+        self._last_still = 0.0
+        self._waiting = False
+
+    def __call__(self, notice: schema.WaitNotice) -> None:
+        h = notice.holder
+        if notice.state == "resumed":
+            if self._waiting:
+                _err(notice.message())
+            self._waiting = False
+            return
+        key = (notice.state, h.pid if h else None, h.shared if h else None)
+        if key not in self._said:
+            self._said.add(key)
+            self._last_still = notice.waited
+            _err(notice.message())
+        elif notice.state == "waiting" and notice.waited - self._last_still >= self.STILL_EVERY:
+            self._last_still = notice.waited
+            _err(txt_wh.still_waiting(notice.waited))
+        self._waiting = self._waiting or notice.state == "waiting"
+
+
 def main(argv: list[str] | None = None) -> int:
     _load_extensions()
     args = build_parser().parse_args(argv)
+    # A command exits right after its write: the read-only copy is refreshed by a detached
+    # process started at exit, so the command returns at once (warehouse/readonly.py).
+    readonly.set_mode("detached")
+    waits = schema.wait_reporter.set(_StderrWaits())
     try:
         return args.func(args)
     except WarehouseError as exc:
@@ -199,3 +233,5 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    finally:
+        schema.wait_reporter.reset(waits)

@@ -8,10 +8,15 @@
   token, arguments), so a new submission shows on the next rerun without a
   restart.
 - Pages never write user text as HTML: tables and markdown only.
+- When another program holds the live warehouse, a notice at the top of every page says
+  who (process id) and points to the read-only copy, at once; reads go on read-only when
+  that program is read-only, otherwise the page stops after FOREIGN_READ_WAIT seconds and
+  reruns by itself once the file is free (`_watch_holder`).
 """
 from __future__ import annotations
 
 import functools
+import sys
 import threading
 import weakref
 import zlib
@@ -25,6 +30,7 @@ import streamlit as st
 from pipeline.analysis import chart_style, common, reference
 from pipeline.warehouse import schema
 from pipeline.texts import dashboard as txt
+from pipeline.texts import warehouse as wtxt
 
 APP_TITLE = "ゼロカーボン計画 進捗管理"
 SECTION_DASHBOARD = "ダッシュボード"
@@ -175,8 +181,7 @@ def q(fn, *args, **kwargs):
     try:
         result = _memoised(key, lambda: _run_query(fn, path, args, kw))
     except schema.WarehouseError as exc:
-        st.error(str(exc))
-        st.stop()
+        _warehouse_error(exc, path)
     return _remember(result, key)
 
 
@@ -194,8 +199,7 @@ def cached(fn, *args, **kwargs):
     try:
         result = _memoised(key, lambda: _run_path(fn, path, args, kw))
     except schema.WarehouseError as exc:
-        st.error(str(exc))
-        st.stop()
+        _warehouse_error(exc, path)
     return _remember(result, key)
 
 
@@ -210,6 +214,81 @@ def derive(fn, *args, **kwargs):
     key = ("derive", first[1], first[2], fn.__module__, fn.__qualname__, parts,
            tuple(sorted(kwargs)))
     return _remember(_memoised(key, lambda: fn(*args, **kwargs)), key)
+
+
+# --- Another program holding the live warehouse -----------------------------------------
+
+FOREIGN_READ_WAIT = 3.0     # seconds a page read waits for a read-write program before it says so
+WATCH_EVERY = 2.0           # how often a page held up that way checks whether the file is free
+
+
+def _warehouse_error(exc: schema.WarehouseError, path: str):
+    if isinstance(exc, schema.WarehouseHeld):
+        h = exc.holder or schema.Holder(None, None, None, None)
+        _notice(wtxt.held_page(path, h.program, h.pid, schema.copy_path(path)))
+        _watch_holder(path)
+    else:
+        st.error(str(exc))
+    st.stop()
+
+
+_slot: dict[int, object] = {}   # script thread -> the notice placeholder of its current run
+
+
+def _notice(message: str | None) -> None:
+    """Show (or clear) the warehouse notice at the top of the page."""
+    slot = _slot.get(threading.get_ident())
+    if slot is None:
+        slot = st.empty()
+        _slot[threading.get_ident()] = slot
+    if message is None:
+        slot.empty()
+    else:
+        slot.warning(message, icon=":material/lock:")
+
+
+class _PageWaits:
+    """The page's wait reporter: the notice says who holds the file while a query or a
+    write waits (re-sent every second, which also lets Streamlit stop a run the user left)."""
+
+    def __init__(self):
+        self.waiting = False
+
+    def __call__(self, notice: schema.WaitNotice) -> None:
+        if notice.state == "resumed":
+            if self.waiting:
+                _notice(None)
+            self.waiting = False
+            return
+        self.waiting = notice.state == "waiting"
+        _notice(notice.message())
+
+
+def _file_free(path: str) -> bool:
+    if not sys.platform.startswith("linux"):
+        return True             # no cheap probe: rerun and let the reads find out
+    h = schema.holder(path)
+    return h is None or bool(h.ours)
+
+
+@st.fragment(run_every=WATCH_EVERY)
+def _watch_holder(path: str) -> None:
+    """Rerun the whole page once the other program has let go of the file."""
+    if _file_free(path):
+        st.rerun(scope="app")
+
+
+def warehouse_notice() -> None:
+    """At the top of every page: a placeholder for warehouse notices, the page's wait
+    reporter, and at once a notice when a program that is not ours holds the live file."""
+    _slot[threading.get_ident()] = st.empty()
+    schema.wait_reporter.set(_PageWaits())
+    schema.foreign_read_timeout.set(FOREIGN_READ_WAIT)
+    path = db()
+    h = schema.holder(path)
+    if h is not None and h.ours is False:
+        _notice(wtxt.held(path, h.program, h.pid, h.shared, schema.copy_path(path)))
+        _watch_holder(path)
 
 
 # --- Shell / presentation mode ---------------------------------------------------------
@@ -236,7 +315,8 @@ def _filter_area():
 
 def render_shell() -> None:
     """Called by app.py before navigation.run(): a sidebar slot for the page's filters
-    (first, so 表示条件 stays above the fold on a laptop), presentation mode, caption."""
+    (first, so 表示条件 stays above the fold on a laptop), presentation mode, caption, and
+    the warehouse notice at the top of the page."""
     st.session_state[_FILTER_AREA] = st.sidebar.container()
     present = presenting()
     if present:
@@ -250,6 +330,7 @@ def render_shell() -> None:
     elif QP_PRESENT in st.query_params:
         del st.query_params[QP_PRESENT]
     st.sidebar.caption(APP_TITLE)
+    warehouse_notice()
 
 
 # --- Filters -----------------------------------------------------------------------

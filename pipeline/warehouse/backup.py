@@ -22,11 +22,9 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
-from filelock import FileLock, Timeout
 
 from pipeline.texts import backup as txt
-from pipeline.texts import warehouse as wtxt
-from pipeline.warehouse.schema import WarehouseBusy, WarehouseError, connect, db_path
+from pipeline.warehouse.schema import WarehouseError, connect, db_path, writer_lock
 
 # The views the dashboard and outside tools rely on (contract section 6).
 REQUIRED_VIEWS = ("v_indicator_attainment", "v_pdca_status", "v_stakeholder_contributions",
@@ -179,12 +177,8 @@ def restore_backup(backup_file: str | os.PathLike, db=None, *, timeout: float = 
             raise BackupError(str(exc).replace(str(tmp), str(source))) from exc
         _fsync(tmp)
         # The writer lock only: opening the (maybe damaged) current file is not needed.
-        lock = FileLock(str(db) + ".lock", timeout=timeout)
-        try:
-            lock.acquire()
-        except Timeout as exc:
-            raise WarehouseBusy(wtxt.BUSY) from exc
-        try:
+        # (Its clean exit also refreshes the read-only copy from the restored file.)
+        with writer_lock(db, timeout=timeout):
             aside = None
             wal = Path(str(db) + ".wal")
             if db.exists() or wal.exists():
@@ -199,8 +193,6 @@ def restore_backup(backup_file: str | os.PathLike, db=None, *, timeout: float = 
                     os.replace(wal, Path(str(aside) + ".wal"))
             os.replace(tmp, db)
             _fsync(db.parent)
-        finally:
-            lock.release()
     finally:
         _remove(tmp)
     return RestoreInfo(db, source, aside, submissions)

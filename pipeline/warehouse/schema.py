@@ -7,18 +7,31 @@ once.  A process that finds the file busy waits and retries for up to
 `timeout` seconds.  Writers also queue on a lock file (`<db>.lock`) so two
 ingests never race; each workbook is written in one transaction, so a killed
 writer leaves either the whole workbook or nothing (DuckDB replays or drops
-the WAL on the next open).  All connections are opened read-write: DuckDB
-refuses to mix read-only and read-write opens of one file inside a process.
+the WAL on the next open).  Connections are opened read-write: DuckDB refuses
+to mix read-only and read-write opens of one file inside a process.
+
+Other programs (a BI tool, a script) are meant to read the read-only copy
+(`warehouse/readonly.py`), refreshed after every committed write: the writer
+lock's clean exit (`writer_lock`) is the one place that asks for it.  When
+another program holds the live file anyway, `_open` finds out who from
+DuckDB's lock error (or /proc/locks on Linux, `holder()`), tells the wait
+reporter of the current context (the page, the command line) at once, reads
+through a read-only open when the other program is read-only itself, and
+keeps retrying as before.
 """
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import os
+import re
+import sys
 import threading
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import duckdb
 from filelock import FileLock, Timeout
@@ -30,6 +43,18 @@ DEFAULT_DB = Path("data") / "warehouse.duckdb"
 ENV_DB = "PDCA_DB"
 SCHEMA_VERSION = 1
 
+#: The views other tools read (data contract sections 6 and 8), one list for the whole
+#: product: the read-only copy holds each of them that the warehouse has as a table of the
+#: same name.  A capability that adds a contract view appends its name here.
+CONTRACT_VIEWS: list[str] = [
+    "v_indicator_attainment", "v_pdca_status", "v_stakeholder_contributions", "v_emissions",
+    "v_submissions",                                                     # section 6
+    "v_facility_emissions", "v_operations_emissions", "v_operations_change",  # section 8
+]
+#: Views of the current plan master copied with them, so that codes have names in the copy.
+REFERENCE_VIEWS: list[str] = ["v_departments", "v_policies", "v_measures", "v_actions",
+                              "v_indicators"]
+
 
 class WarehouseError(Exception):
     """A warehouse that cannot be used: busy for too long, damaged, …  (Japanese message)."""
@@ -37,6 +62,14 @@ class WarehouseError(Exception):
 
 class WarehouseBusy(WarehouseError):
     pass
+
+
+class WarehouseHeld(WarehouseBusy):
+    """Another program (not this product) holds the live file; carries who."""
+
+    def __init__(self, message: str, holder: "Holder | None" = None):
+        super().__init__(message)
+        self.holder = holder
 
 
 def db_path(explicit: str | os.PathLike | None = None) -> Path:
@@ -48,63 +81,283 @@ def db_path(explicit: str | os.PathLike | None = None) -> Path:
     return DEFAULT_DB
 
 
+def copy_path(path: str | os.PathLike | None = None) -> Path:
+    """The read-only copy for other tools: `<warehouse dir>/readonly/warehouse.duckdb`."""
+    return db_path(path).parent / "readonly" / "warehouse.duckdb"
+
+
 _schema_ready: set[str] = set()
 _schema_guard = threading.Lock()
 
 
-def _open(path: Path, timeout: float) -> duckdb.DuckDBPyConnection:
-    deadline = time.monotonic() + timeout
+# --- who holds the file ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Holder:
+    """Another process that has the live file open."""
+    pid: int | None
+    program: str | None        # short program name ("python3.11", "duckdb"), when known
+    shared: bool | None        # True: opened read-only (a read-only open still works)
+    ours: bool | None          # one of this product's own processes (a command, the app)
+
+
+@dataclass(frozen=True)
+class WaitNotice:
+    """What a connection waiting for the file tells the reporter of its context.
+    state: "waiting" (still retrying), "reading" (reading through a read-only open while a
+    read-only program holds the file), "resumed" (got the file after waiting)."""
+    path: Path
+    holder: Holder | None
+    state: str
+    waited: float
+    write: bool
+
+    def message(self) -> str:
+        h = self.holder or Holder(None, None, None, None)
+        if self.state == "resumed":
+            return txt.RESUMED
+        if h.ours:
+            return txt.our_writer(h.pid)
+        return txt.held(self.path, h.program, h.pid, h.shared, copy_path(self.path))
+
+
+#: Where waits are reported in the current context: the page sets a reporter that draws
+#: into a placeholder, the command line one that prints to stderr.  None: silent.
+wait_reporter: contextvars.ContextVar[Callable[[WaitNotice], None] | None] = \
+    contextvars.ContextVar("pipeline_wait_reporter", default=None)
+#: For reads in the current context: give up after this many seconds when a program that is
+#: not ours holds the file read-write (the page then says so and recovers by itself);
+#: None = the connection's own timeout.
+foreign_read_timeout: contextvars.ContextVar[float | None] = \
+    contextvars.ContextVar("pipeline_foreign_read_timeout", default=None)
+
+OURS_GRACE = 2.0        # seconds of waiting for one of our own writers before saying so
+REPORT_EVERY = 1.0      # a waiting connection repeats its notice this often (pages update)
+
+_LOCK_RE = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
+
+
+def holder_from_error(text: str, path: Path | None = None) -> Holder | None:
+    """Who holds the file, from DuckDB's lock error ("Conflicting lock is held in
+    /usr/bin/python3 (PID 1234)…  you would be able to open this database in read-only
+    mode")."""
+    m = _LOCK_RE.search(text)
+    if m is None:
+        return None
+    pid = int(m.group("pid"))
+    shared = "read-only mode" in text
+    return Holder(pid, Path(m.group("program")).name or None, shared, _is_ours(pid, path))
+
+
+def _read_proc(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except OSError:
+        return None
+
+
+def _is_ours(pid: int, path: Path | None) -> bool | None:
+    """One of this product's processes: it holds our writer lock, or runs `-m pipeline…` or
+    streamlit.  None where /proc cannot tell (not Linux)."""
+    cmdline = _read_proc(f"/proc/{pid}/cmdline")
+    if cmdline is None:
+        return None
+    args = cmdline.split(b"\0")
+    if any(a == b"pipeline" or a.startswith(b"pipeline.") for a in args) or \
+            any(a.endswith(b"streamlit") for a in args):
+        return True
+    if path is not None:
+        locks = _proc_locks_for(Path(str(path) + ".lock"))
+        if any(pid == p for p, _kind, flock in locks if flock):
+            return True
+    return False
+
+
+def _proc_locks_for(path: Path) -> list[tuple[int, str, bool]]:
+    """(pid, READ/WRITE, is_flock) of every lock on `path` in /proc/locks (Linux)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return []
+    data = _read_proc("/proc/locks")
+    if not data:
+        return []
+    dev = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino} ".encode()
+    found = []
+    for line in data.splitlines():
+        if dev not in line:
+            continue
+        parts = line.split()
+        # "1: POSIX  ADVISORY  WRITE 6392 fe:00:2154594 0 EOF" (a "->" marks a waiter)
+        if b"->" in parts:
+            continue
+        try:
+            found.append((int(parts[4]), parts[3].decode(), parts[1] == b"FLOCK"))
+        except (IndexError, ValueError):
+            continue
+    return found
+
+
+_probe_cache: dict[str, tuple[float, Holder | None]] = {}
+PROBE_TTL = 0.5
+
+
+def holder(path: str | os.PathLike | None = None) -> Holder | None:
+    """Another process holding the live file now (DuckDB's POSIX lock, read from /proc/locks
+    without opening the file), or None.  Linux only (elsewhere always None); cached for
+    half a second, so pages can ask on every rerun."""
+    if not sys.platform.startswith("linux"):
+        return None
+    path = db_path(path)
+    key = str(path)
+    now = time.monotonic()
+    hit = _probe_cache.get(key)
+    if hit is not None and now - hit[0] < PROBE_TTL:
+        return hit[1]
+    me = os.getpid()
+    found = None
+    for pid, kind, flock in _proc_locks_for(path):
+        if flock or pid == me or pid <= 0:
+            continue
+        program = None
+        exe = _read_proc(f"/proc/{pid}/comm")
+        if exe:
+            program = exe.decode(errors="replace").strip() or None
+        found = Holder(pid, program, kind == "READ", _is_ours(pid, path))
+        if not found.shared:
+            break
+    _probe_cache[key] = (now, found)
+    return found
+
+
+def _report(notice: WaitNotice) -> None:
+    reporter = wait_reporter.get()
+    if reporter is None:
+        return
+    reporter(notice)       # a page's reporter may raise Streamlit's stop/rerun: let it
+
+
+def _lock_text(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "lock" in text or "conflicting" in text
+
+
+def _open(path: Path, timeout: float | None, *, write: bool = True,
+          read_only_ok: bool = False) -> tuple[duckdb.DuckDBPyConnection, bool]:
+    """(connection, read_only).  Waits while the file is held, reporting who holds it."""
+    start = time.monotonic()
+    deadline = None if timeout is None else start + timeout
+    foreign_limit = None if write else foreign_read_timeout.get()
     delay = 0.02
+    last_report = None
+    who: Holder | None = None
     while True:
         try:
-            return duckdb.connect(str(path))
+            con = duckdb.connect(str(path))
+            if last_report is not None:
+                _report(WaitNotice(path, who, "resumed", time.monotonic() - start, write))
+            return con, False
         except duckdb.IOException as exc:
-            text = str(exc).lower()
-            if ("lock" not in text and "conflicting" not in text) or looks_damaged(exc):
+            if not _lock_text(exc) or looks_damaged(exc):
                 raise WarehouseError(txt.damaged(path, exc)) from exc
-            if time.monotonic() >= deadline:
-                raise WarehouseBusy(txt.BUSY) from exc
+            who = holder_from_error(str(exc), path) or who
+            if read_only_ok and who is not None and who.shared:
+                try:
+                    con = duckdb.connect(str(path), read_only=True)
+                except duckdb.Error:
+                    pass            # e.g. this process has it open read-write: retry as usual
+                else:
+                    _report(WaitNotice(path, who, "reading", time.monotonic() - start, write))
+                    return con, True
+            busy_exc: BaseException = exc
         except duckdb.Error as exc:
             # (not "Corrupt … in block …": that is damage, not a lock)
             # "Unique file handle conflict": another thread of this process is opening
-            # or closing the same file at this moment; wait as for a lock.
+            # or closing the same file at this moment; "different configuration": another
+            # thread reads it through a read-only open just now.  Wait as for a lock.
             text = str(exc).lower()
-            if (("lock" in text or "file handle conflict" in text) and not looks_damaged(exc)
-                    and time.monotonic() < deadline):
-                pass
-            else:
+            if not (("lock" in text or "file handle conflict" in text
+                     or "different configuration" in text) and not looks_damaged(exc)):
                 raise WarehouseError(txt.damaged(path, exc)) from exc
+            busy_exc = exc
+        now = time.monotonic()
+        waited = now - start
+        foreign = who is not None and who.ours is False
+        if deadline is not None and now >= deadline or \
+                (foreign and foreign_limit is not None and waited >= foreign_limit):
+            if who is not None and not who.ours:
+                raise WarehouseHeld(txt.held_gave_up(path, who.program, who.pid, copy_path(path)),
+                                    who) from busy_exc
+            raise WarehouseBusy(txt.BUSY) from busy_exc
+        if who is not None and (last_report is None or now - last_report >= REPORT_EVERY) \
+                and (foreign or waited >= OURS_GRACE):
+            last_report = now
+            _report(WaitNotice(path, who, "waiting", waited, write))
         time.sleep(delay)
         delay = min(delay * 2, 0.25)
 
 
 @contextmanager
-def connect(path: str | os.PathLike | None = None, *, write: bool = False,
-            timeout: float = 60.0) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A short-lived connection; writers hold the writer lock while it is open."""
+def writer_lock(path: str | os.PathLike | None = None, *, timeout: float = 60.0) -> Iterator[Path]:
+    """The writers' lock (`<db>.lock`).  Every write to the warehouse holds it; when the
+    block ends without an exception the write is committed, and the read-only copy for
+    other tools is asked to refresh (in the background: never fails or slows the write)."""
     path = db_path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(path) + ".lock", timeout=timeout) if write else None
+    lock = FileLock(str(path) + ".lock", timeout=timeout)
     try:
-        if lock is not None:
-            lock.acquire()
+        lock.acquire()
     except Timeout as exc:
         raise WarehouseBusy(txt.BUSY) from exc
     try:
-        con = _open(path, timeout)
-        try:
-            ensure_schema(con, path)
-            yield con
-        except duckdb.Error as exc:
-            # Damage found only when a block is read (truncated or garbled file).
-            if looks_damaged(exc):
-                raise WarehouseError(txt.damaged(path, exc)) from exc
-            raise
-        finally:
-            con.close()
+        yield path
     finally:
-        if lock is not None:
-            lock.release()
+        lock.release()
+    _written(path)
+
+
+def _written(path: Path) -> None:
+    try:
+        from pipeline.warehouse import readonly
+        readonly.request_refresh(path)
+    except Exception:           # the write is committed; the copy must never fail it
+        import logging
+        logging.getLogger(__name__).exception("read-only copy: request failed")
+
+
+@contextmanager
+def connect(path: str | os.PathLike | None = None, *, write: bool = False,
+            timeout: float | None = 60.0) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived connection; writers hold the writer lock while it is open.
+
+    A reader finding the file held by a read-only program reads through a read-only open
+    (the schema is then left as it is)."""
+    path = db_path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if write:
+        with writer_lock(path, timeout=60.0 if timeout is None else timeout):
+            with _connection(path, timeout, write=True) as con:
+                yield con
+    else:
+        with _connection(path, timeout, write=False) as con:
+            yield con
+
+
+@contextmanager
+def _connection(path: Path, timeout: float | None, *, write: bool):
+    con, read_only = _open(path, timeout, write=write, read_only_ok=not write)
+    try:
+        if not read_only:
+            ensure_schema(con, path)
+        yield con
+    except duckdb.Error as exc:
+        # Damage found only when a block is read (truncated or garbled file).
+        if looks_damaged(exc):
+            raise WarehouseError(txt.damaged(path, exc)) from exc
+        raise
+    finally:
+        con.close()
 
 
 def looks_damaged(exc: BaseException) -> bool:
