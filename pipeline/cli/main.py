@@ -77,6 +77,7 @@ def cmd_master(args) -> int:
         _print_problems(result.errors, result.file_name, "エラー")
         _err(txt.master_rejected(result.file_name, len(result.errors)))
         return 1
+    _print_problems([p for p in result.problems if p.severity != "error"], result.file_name, "警告")
     _err(txt.master_noop(master_id) if noop else txt.master_loaded(master_id, result.rows))
     return 0
 
@@ -183,7 +184,8 @@ EXTENSIONS: list = []
 def _load_extensions() -> None:
     import importlib
     for module in ("pipeline.cli.report", "pipeline.cli.users", "pipeline.cli.backup",
-                   "pipeline.cli.council", "pipeline.cli.publication", "pipeline.cli.snapshot"):
+                   "pipeline.cli.council", "pipeline.cli.publication", "pipeline.cli.snapshot",
+                   "pipeline.cli.round"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:

@@ -42,6 +42,13 @@ DEPARTMENTS: tuple[tuple[str, str, str], ...] = (
     ("K18", "市民協働推進課", "市民局"),
 )
 
+
+
+def contact_email(department_code: str) -> str:
+    """連絡先メール of a demo department: an address under example.invalid (never deliverable)."""
+    return f"zc-{department_code.lower()}@example.invalid"
+
+
 # Departments that have not submitted for the current (latest) FY.
 MISSING_CURRENT_YEAR = ("K10", "K18")
 

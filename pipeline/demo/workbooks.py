@@ -750,7 +750,8 @@ def _write_master(plan: _Plan, path: Path) -> None:
             ws.append([r.get(h) for h in headers])
 
     table(C.MASTER_DEPARTMENTS, [
-        {C.COL_DEPARTMENT_CODE: d.code, C.COL_DEPARTMENT_NAME: d.name, C.COL_BUREAU: d.bureau}
+        {C.COL_DEPARTMENT_CODE: d.code, C.COL_DEPARTMENT_NAME: d.name, C.COL_BUREAU: d.bureau,
+         C.COL_CONTACT_EMAIL: D.contact_email(d.code)}
         for d in plan.departments])
     table(C.MASTER_POLICIES, [
         {C.COL_POLICY_CODE: c, C.COL_POLICY_NAME: n} for c, n in D.POLICIES])

@@ -31,6 +31,7 @@ SHEET_PARTNERS = "連携主体"
 COL_DEPARTMENT_CODE = "所管課コード"
 COL_DEPARTMENT_NAME = "所管課名"
 COL_BUREAU = "局名"
+COL_CONTACT_EMAIL = "連絡先メール"          # optional (contract section 10)
 COL_POLICY_CODE = "基本方針コード"
 COL_POLICY_NAME = "基本方針名"
 COL_MEASURE_CODE = "施策コード"
@@ -177,6 +178,7 @@ MASTER_SHEETS: tuple[TableSheet, ...] = (
         Column(COL_DEPARTMENT_CODE, "department_code", "code", True),
         Column(COL_DEPARTMENT_NAME, "department_name", "text", True, width=28),
         Column(COL_BUREAU, "bureau_name", "text", False, width=16),
+        Column(COL_CONTACT_EMAIL, "contact_email", "text", False, width=30),
     ), unique=(COL_DEPARTMENT_CODE,)),
     TableSheet(MASTER_POLICIES, COL_POLICY_CODE, (
         Column(COL_POLICY_CODE, "policy_code", "code", True),

@@ -6,10 +6,11 @@ either from a master workbook (here) or from the warehouse's current master
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from pipeline.ingest import contract as c
-from pipeline.ingest.problems import Problem, RejectedFile
+from pipeline.ingest.problems import WARNING, Problem, RejectedFile
 from pipeline.ingest.reader import read_workbook
 from pipeline.ingest.tables import parse_table
 from pipeline.texts import validation as txt
@@ -60,6 +61,7 @@ class MasterPlan:
     emissions: list[tuple[int, str, str, float, str]] = field(default_factory=list)
     # (fiscal_year, sector, kind, kt_co2, cell)
     cells: dict[tuple[str, str], str] = field(default_factory=dict)  # (sheet, code) -> cell
+    contact_emails: dict[str, str] = field(default_factory=dict)  # department code -> 連絡先メール
 
     def active_actions(self, department_code: str, year: int) -> list[Action]:
         return [a for a in self.actions.values()
@@ -120,6 +122,7 @@ def validate_master(data: bytes, file_name: str) -> MasterResult:
         v = r.values
         plan.departments[v["department_code"]] = Department(
             v["department_code"], v["department_name"], v.get("bureau_name"))
+        _contact_email(plan, r, problems)
     for r in table_rows(c.MASTER_POLICIES):
         plan.policies[r.values["policy_code"]] = r.values["policy_name"]
     for r in table_rows(c.MASTER_MEASURES):
@@ -172,9 +175,25 @@ def validate_master(data: bytes, file_name: str) -> MasterResult:
     if len(base_years) != 1 and c.MASTER_EMISSIONS not in unreadable:
         problems.append(Problem(c.MASTER_EMISSIONS, None,
                                 txt.base_inventory_years(sorted(base_years))))
-    if problems:
+    if any(p.severity != WARNING for p in problems):
         return MasterResult(file_name, None, problems, rows)
     return MasterResult(file_name, plan, problems, rows)
+
+
+_EMAIL = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[^@\s<>(),;:\"\[\]]+\.[^@\s<>(),;:\"\[\]]+$")
+
+
+def _contact_email(plan: MasterPlan, row, problems: list[Problem]) -> None:
+    """連絡先メール (optional): kept when it looks like one address; otherwise a warning
+    (the master still loads; the reminder round lists the department as having no address)."""
+    email = (row.values.get("contact_email") or "").strip()
+    if not email:
+        return
+    if _EMAIL.match(email):
+        plan.contact_emails[row.values["department_code"]] = email
+    else:
+        problems.append(Problem(c.MASTER_DEPARTMENTS, row.cell("contact_email"),
+                                txt.bad_contact_email(email), severity=WARNING))
 
 
 def _ref(unreadable, problems, sheet, row, field_name, header, known, target_sheet):

@@ -168,3 +168,8 @@ def end_before_start(start: int, end: int) -> str:
 
 
 NO_MASTER = "計画マスタが読み込まれていません。先に計画マスタを読み込んでください（python -m pipeline master FILE）。"
+
+
+def bad_contact_email(value: str) -> str:
+    return (f"連絡先メール「{value}」はメールアドレスとして読めません（例: zero-carbon@city.example.jp）。"
+            "この所管課には督促メールの宛先がないものとして扱います。")

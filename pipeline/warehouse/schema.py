@@ -599,6 +599,7 @@ DDL_PARTS: list[str] = [SCHEMA_SQL, VIEWS_SQL]
 CAPABILITY_MODULES: tuple[str, ...] = (
     "pipeline.warehouse.council_tables",
     "pipeline.warehouse.editions",
+    "pipeline.warehouse.round",
 )
 
 

@@ -153,6 +153,8 @@ def load_master(con, plan: MasterPlan, data: bytes, file_name: str, loaded_by: s
         _insert(con, "m_emissions", pd.DataFrame(
             [(master_id, *e) for e in plan.emissions],
             columns=["master_id", "fiscal_year", "sector", "kind", "kt_co2", "source_cell"]))
+        from pipeline.warehouse.round import insert_contacts
+        insert_contacts(con, master_id, plan.contact_emails)
         audit(con, loaded_by, "master", file_name, {"master_id": master_id, "sha256": sha})
         con.execute("COMMIT")
     except BaseException:

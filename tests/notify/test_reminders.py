@@ -1,0 +1,224 @@
+"""Reminder contents per incompleteness case, .eml files, the zip, sending with the audit
+log, and the `remind` / `round` commands."""
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date
+
+import pytest
+
+from pipeline.cli import main as cli
+from pipeline.notify import mail, reminders, smtp
+from pipeline.texts import round as txt
+from pipeline.warehouse import round as wround
+from pipeline.warehouse.audit import audit_log
+from pipeline.warehouse.schema import connect
+from tests import factories as f
+from tests.notify.conftest import PASSWORD, USER
+from tests.round_fixtures import warehouse
+
+TODAY = date(2025, 5, 20)
+
+
+def _round(db, today=TODAY, **kw):
+    with connect(db) as con:
+        return reminders.build_round(con, 2024, today, **kw)
+
+
+def _by_dept(batch):
+    return {r.gaps.department_code: r for r in batch.reminders}
+
+
+def _body(reminder):
+    return mail.parse(reminder.as_bytes()).get_content().replace("\r\n", "\n")
+
+
+def test_not_submitted_department_is_asked_for_the_workbook(tmp_path):
+    db = warehouse(tmp_path)
+    r = _by_dept(_round(db))["D01"]
+    parsed = mail.parse(r.as_bytes())
+    assert parsed["To"] == "d01@example.invalid"
+    assert parsed["Subject"] == "【2024年度 取組状況報告】ご提出のお願い（提出期限 5月30日）"
+    body = _body(r)
+    assert body.startswith("ゼロカーボン推進戦略課　ご担当者様\n")
+    assert "まだご提出を確認できておりません" in body
+    assert "■ 提出期限: 2025年5月30日（金）" in body and "期限まで残り10日" in body
+    assert "A001　住宅用太陽光発電設備補助" in body and "I01　太陽光発電導入容量" in body
+    assert "「提出」ページ" in body
+    assert "です。" in body and "である" not in body
+
+
+def test_submitted_with_a_missing_action_names_only_that(tmp_path):
+    db = warehouse(tmp_path, f.d01(2024, actions=[], indicators=[f.indicator_row("I01", 500)]))
+    body = _body(_by_dept(_round(db))["D01"])
+    assert "ご提出いただき、ありがとうございました" in body
+    assert "■ 記入が漏れている項目" in body
+    assert "取組実績シートの事業（1件）" in body and "A001" in body
+    assert "指標実績" not in body
+
+
+def test_submitted_with_an_unreported_indicator(tmp_path):
+    db = warehouse(tmp_path, f.d01(2024, indicators=[f.indicator_row("I01", "未把握")]))
+    r = _by_dept(_round(db))["D01"]
+    assert r.message["Subject"].startswith("【2024年度 取組状況報告】記入漏れのご確認のお願い")
+    body = _body(r)
+    assert "指標実績シートの実績値（1件）" in body and "I01　太陽光発電導入容量" in body
+    assert "取組実績シート" not in body
+
+
+def test_facilities_without_energy_data_are_named(tmp_path):
+    db = warehouse(tmp_path, f.d01(2024, indicators=[f.indicator_row("I01", 500)]))
+    with connect(db, write=True) as con:
+        con.execute("CREATE VIEW v_facilities AS SELECT 'F3' AS facility_code, '市民会館' AS "
+                    "facility_name, 'D01' AS department_code, 2013 AS start_year, NULL AS end_year")
+        con.execute("CREATE VIEW v_facility_emissions AS SELECT 2024 AS fiscal_year, "
+                    "'F1' AS facility_code")
+    body = _body(_by_dept(_round(db))["D01"])
+    assert "エネルギー使用量シートの施設（1件）" in body and "F3　市民会館" in body
+
+
+def test_complete_department_gets_no_reminder(tmp_path):
+    db = warehouse(tmp_path, f.d01(2024, indicators=[f.indicator_row("I01", 500)]))
+    assert set(_by_dept(_round(db))) == {"D02"}
+
+
+def test_overdue_deadline_says_so(tmp_path):
+    db = warehouse(tmp_path)
+    body = _body(_by_dept(_round(db, today=date(2025, 6, 3)))["D01"])
+    assert "期限から4日が過ぎています" in body
+
+
+def test_department_without_email_is_listed_not_skipped(tmp_path):
+    db = warehouse(tmp_path)
+    batch = _round(db)
+    assert [g.department_code for g in batch.without_email] == ["D02"]
+    assert "D02" in _by_dept(batch) and _by_dept(batch)["D02"].message["To"] is None
+    assert [r.gaps.department_code for r in batch.addressed] == ["D01"]
+
+
+def test_priority_scope(tmp_path):
+    db = warehouse(tmp_path)
+    assert set(_by_dept(_round(db, priority=True))) == {"D01"}
+
+
+def test_no_deadline_is_refused(tmp_path):
+    db = warehouse(tmp_path, deadline=None)
+    with pytest.raises(reminders.NoDeadline, match="提出期限が設定されていない"):
+        _round(db)
+
+
+def test_template_url_from_the_app_address(tmp_path, monkeypatch):
+    monkeypatch.setenv(reminders.ENV_APP_URL, "https://pdca.city.example.invalid/")
+    db = warehouse(tmp_path)
+    assert "https://pdca.city.example.invalid/upload" in _body(_by_dept(_round(db))["D01"])
+
+
+def test_write_eml_and_zip(tmp_path):
+    db = warehouse(tmp_path)
+    batch = _round(db)
+    paths = reminders.write_eml(batch, tmp_path / "out" / "new")
+    assert [p.name for p in paths] == ["2024_D01.eml", "2024_D02.eml"]
+    raw = paths[0].read_bytes()
+    assert b"\r\n" in raw and raw.isascii()           # RFC 5322 line ends, encoded headers/body
+    with zipfile.ZipFile(io.BytesIO(reminders.zip_bytes(batch))) as z:
+        assert z.namelist() == ["2024_D01.eml", "2024_D02.eml"]
+
+
+def test_send_round_audits_each_message(tmp_path, smtp_server):
+    port, inbox = smtp_server
+    db = warehouse(tmp_path)
+    conf = smtp.SmtpConfig("127.0.0.1", port, USER, PASSWORD, False, "hq@example.invalid")
+    with connect(db) as con:
+        batch = reminders.build_round(con, 2024, TODAY, sender=conf.sender)
+    results = reminders.send_round(db, batch, conf, "hq1")
+    assert [(r.gaps.department_code, d.sent) for r, d in results] == [("D01", True)]
+    assert [m[1] for m in inbox.messages] == [["d01@example.invalid"]]
+    assert inbox.messages[0][0] == "hq@example.invalid"
+    with connect(db) as con:
+        log = audit_log(con, actions=["reminder_sent"])
+    assert list(log["actor"]) == ["hq1"] and list(log["target"]) == ["d01@example.invalid"]
+    assert "department_code=D01" in log["detail"].iloc[0]
+
+
+# --- command line ----------------------------------------------------------------------------
+
+def test_round_command_sets_and_shows_the_deadline(tmp_path, capsys):
+    db = warehouse(tmp_path, deadline=None)
+    assert cli.main(["--db", str(db), "round", "--year", "2024"]) == 0
+    assert "未設定" in capsys.readouterr().err
+    assert cli.main(["--db", str(db), "round", "--year", "令和6年度", "--deadline", "2025-05-30"]) == 0
+    assert cli.main(["--db", str(db), "round", "--year", "2024"]) == 0
+    assert capsys.readouterr().out.strip() == "2025-05-30"
+    with connect(db) as con:
+        assert wround.get_deadline(con, 2024).set_by.startswith("cli")
+        assert list(audit_log(con, actions=["round_deadline"])["target"]) == ["2024"]
+    assert cli.main(["--db", str(db), "round", "--year", "2024", "--deadline", "5/30"]) == 2
+
+
+def test_remind_command_writes_eml(tmp_path, capsys):
+    db = warehouse(tmp_path)
+    out = tmp_path / "eml"
+    assert cli.main(["--db", str(db), "remind", "--year", "2024", "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["2024_D01.eml", "2024_D02.eml"]
+    err = capsys.readouterr().err
+    assert "警告: D02 交通政策課" in err
+
+
+def test_remind_without_deadline_exits_1(tmp_path, capsys):
+    db = warehouse(tmp_path, deadline=None)
+    assert cli.main(["--db", str(db), "remind", "--year", "2024", "--out", str(tmp_path / "o")]) == 1
+    assert "提出期限が設定されていない" in capsys.readouterr().err
+
+
+def test_remind_send_through_env_configured_server(tmp_path, capsys, monkeypatch, smtp_server):
+    port, inbox = smtp_server
+    monkeypatch.chdir(tmp_path)                              # no .streamlit/secrets.toml here
+    for key, value in {"HOST": "127.0.0.1", "PORT": str(port), "USER": USER,
+                       "PASSWORD": PASSWORD, "STARTTLS": "false", "FROM": "hq@example.invalid"}.items():
+        monkeypatch.setenv(f"PDCA_SMTP_{key}", value)
+    db = warehouse(tmp_path, departments=[
+        {**f.DEPARTMENTS[0], "連絡先メール": "d01@example.invalid"},
+        {**f.DEPARTMENTS[1], "連絡先メール": "d02@example.invalid"}])
+    assert cli.main(["--db", str(db), "remind", "--year", "2024", "--out", "eml", "--send"]) == 0
+    assert sorted(m[1][0] for m in inbox.messages) == ["d01@example.invalid", "d02@example.invalid"]
+    assert "2通のうち2通を送信しました" in capsys.readouterr().err
+
+
+def test_remind_send_with_a_department_without_email_exits_1(tmp_path, capsys, monkeypatch,
+                                                            smtp_server):
+    port, inbox = smtp_server
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PDCA_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("PDCA_SMTP_PORT", str(port))
+    monkeypatch.setenv("PDCA_SMTP_USER", USER)
+    monkeypatch.setenv("PDCA_SMTP_PASSWORD", PASSWORD)
+    db = warehouse(tmp_path)
+    assert cli.main(["--db", str(db), "remind", "--year", "2024", "--out", "eml", "--send"]) == 1
+    err = capsys.readouterr().err
+    assert "2通のうち1通を送信しました" in err and "1通は送信していません" in err
+    assert len(inbox.messages) == 1
+
+
+def test_remind_send_unreachable_server_sends_nothing(tmp_path, capsys, monkeypatch):
+    from tests.notify.conftest import free_port
+    port = free_port()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PDCA_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("PDCA_SMTP_PORT", str(port))
+    db = warehouse(tmp_path)
+    assert cli.main(["--db", str(db), "remind", "--year", "2024", "--out", "eml", "--send"]) == 1
+    err = capsys.readouterr().err
+    assert f"メールサーバー 127.0.0.1:{port} に接続できませんでした" in err
+    assert "送信しました →" not in err
+    with connect(db) as con:
+        assert audit_log(con, actions=["reminder_sent"]).empty
+
+
+def test_remind_send_without_configuration(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for key in smtp.KEYS:
+        monkeypatch.delenv(f"PDCA_SMTP_{key.upper()}", raising=False)
+    db = warehouse(tmp_path)
+    assert cli.main(["--db", str(db), "remind", "--year", "2024", "--out", "eml", "--send"]) == 1
+    assert txt.SMTP_NOT_CONFIGURED in capsys.readouterr().err
