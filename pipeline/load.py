@@ -214,3 +214,29 @@ def load_master_bytes(data: bytes, name: str, db=None, *, loaded_by: str | None 
     with connect(db, write=True) as con:
         master_id, noop = store.load_master(con, result.plan, data, name, loaded_by)
     return result, master_id, noop
+
+
+# --- 排出係数表 (contract §8.2) -------------------------------------------------
+
+def load_factors_file(path, db=None, *, loaded_by: str | None = None):
+    """Validate and load an emission factor workbook; returns (FactorResult, factor_id, noop)."""
+    from pipeline.ingest.factors import FactorResult
+    name, data = read_input(path)
+    if isinstance(data, Problem):
+        return FactorResult(name, None, [data], {}), None, False
+    return load_factors_bytes(data, name, db, loaded_by=loaded_by)
+
+
+def load_factors_bytes(data: bytes, name: str, db=None, *, loaded_by: str | None = None):
+    from pipeline.ingest.factors import FactorResult, validate_factors
+    from pipeline.warehouse import operations
+    try:
+        result = validate_factors(data, name)
+    except Exception:
+        log.exception("factor validation failed for %s", name)
+        return FactorResult(name, None, [Problem(None, None, vtxt.INTERNAL_ERROR)], {}), None, False
+    if not result.accepted:
+        return result, None, False
+    with connect(db, write=True) as con:
+        factor_id, noop = operations.load_factors(con, result.factors, data, name, loaded_by)
+    return result, factor_id, noop

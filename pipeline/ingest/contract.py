@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-CONTRACT_VERSION = "1"
+CONTRACT_VERSION = "2"
 
 # --- Plan master (計画マスタ) ---------------------------------------------
 
@@ -53,6 +53,8 @@ COL_FISCAL_YEAR = "年度"
 COL_SECTOR = "部門"
 COL_KIND = "区分"
 COL_EMISSIONS = "排出量（千t-CO2）"
+COL_ORGANISATION_CODE = "組織コード"      # §8: 所管課 gains it
+COL_AUTO = "自動算定"                   # §8: 指標 gains it
 
 COL_IMPLEMENTATION = "実施状況"
 COL_BUDGET = "予算額（千円）"
@@ -179,6 +181,7 @@ MASTER_SHEETS: tuple[TableSheet, ...] = (
         Column(COL_DEPARTMENT_NAME, "department_name", "text", True, width=28),
         Column(COL_BUREAU, "bureau_name", "text", False, width=16),
         Column(COL_CONTACT_EMAIL, "contact_email", "text", False, width=30),
+        Column(COL_ORGANISATION_CODE, "organisation_code", "code", False),  # required once 組織 exists
     ), unique=(COL_DEPARTMENT_CODE,)),
     TableSheet(MASTER_POLICIES, COL_POLICY_CODE, (
         Column(COL_POLICY_CODE, "policy_code", "code", True),
@@ -209,6 +212,7 @@ MASTER_SHEETS: tuple[TableSheet, ...] = (
         Column(COL_TARGET_YEAR, "target_year", "year", True),
         Column(COL_TARGET_VALUE, "target_value", "number", True),
         Column(COL_DEPARTMENT_CODE, "department_code", "code", True),
+        Column(COL_AUTO, "auto", "text", False, width=18),   # 事務事業編[:組織コード]
     ), unique=(COL_INDICATOR_CODE,)),
     TableSheet(MASTER_EMISSIONS, COL_FISCAL_YEAR, (
         Column(COL_FISCAL_YEAR, "fiscal_year", "year", True),
@@ -275,3 +279,120 @@ MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024   # total of all zip members
 MAX_COMPRESSION_RATIO = 100                  # per member and overall
 MAX_ROWS_PER_SHEET = 20000
 MAX_CELL_CHARS = 32767                       # Excel's own limit
+
+
+# --- Section 8: the city's own operations (事務事業編) ------------------------
+
+# Plan master: optional sheets (all of 組織, 施設, 事務事業目標 and 所管課.組織コード, or none).
+MASTER_ORGANISATIONS = "組織"
+MASTER_FACILITIES = "施設"
+MASTER_OPERATIONS_TARGETS = "事務事業目標"
+
+COL_ORGANISATION_NAME = "組織名"
+COL_FACILITY_CODE = "施設コード"
+COL_FACILITY_NAME = "施設名"
+COL_FACILITY_USE = "用途"
+COL_FLOOR_AREA = "延床面積（㎡）"
+COL_BASE_EMISSIONS_T = "基準排出量（t-CO2）"
+COL_REDUCTION_PCT = "削減率（%）"
+
+# 指標.自動算定: `事務事業編` (the whole city government) or `事務事業編:<組織コード>`.
+AUTO_OPERATIONS = "事務事業編"
+AUTO_SEPARATOR = ":"
+
+MASTER_OPERATIONS_SHEETS: tuple[TableSheet, ...] = (
+    TableSheet(MASTER_ORGANISATIONS, COL_ORGANISATION_CODE, (
+        Column(COL_ORGANISATION_CODE, "organisation_code", "code", True),
+        Column(COL_ORGANISATION_NAME, "organisation_name", "text", True, width=20),
+    ), unique=(COL_ORGANISATION_CODE,)),
+    TableSheet(MASTER_FACILITIES, COL_FACILITY_CODE, (
+        Column(COL_FACILITY_CODE, "facility_code", "code", True),
+        Column(COL_FACILITY_NAME, "facility_name", "text", True, width=28),
+        Column(COL_DEPARTMENT_CODE, "department_code", "code", True),
+        Column(COL_FACILITY_USE, "use_type", "text", False, width=14),
+        Column(COL_FLOOR_AREA, "floor_area_m2", "amount", False, width=14),
+        Column(COL_START_YEAR, "start_year", "year", False),
+        Column(COL_END_YEAR, "end_year", "year", False),
+    ), unique=(COL_FACILITY_CODE,)),
+    TableSheet(MASTER_OPERATIONS_TARGETS, COL_BASE_YEAR, (
+        Column(COL_ORGANISATION_CODE, "organisation_code", "code", False),
+        Column(COL_BASE_YEAR, "base_year", "year", True),
+        Column(COL_BASE_EMISSIONS_T, "base_t_co2", "amount", True, width=18),
+        Column(COL_TARGET_YEAR, "target_year", "year", True),
+        Column(COL_REDUCTION_PCT, "reduction_pct", "number", True),
+    )),
+)
+
+# Emission factor workbook (排出係数表), loaded with `python -m pipeline factors FILE`.
+FACTOR_ACTIVITIES = "活動区分"
+FACTOR_CONVERSIONS = "単位換算"
+FACTOR_FACTORS = "排出係数"
+
+COL_ACTIVITY = "活動区分"
+COL_BASE_UNIT = "基準単位"
+COL_GAS = "ガス"
+COL_GWP = "地球温暖化係数"
+COL_PER_BASE_UNIT = "基準単位あたり"
+COL_SUPPLIER = "電気事業者"
+COL_MENU = "メニュー"
+COL_FACTOR = "係数"
+COL_FACTOR_SOURCE = "出典"
+
+GASES = ("CO2", "CH4", "N2O", "HFC")
+SUPPLIER_FALLBACK = "代替値"        # the electricity row used for unknown or blank suppliers
+
+FACTOR_SHEETS: tuple[TableSheet, ...] = (
+    TableSheet(FACTOR_ACTIVITIES, COL_ACTIVITY, (
+        Column(COL_ACTIVITY, "activity", "text", True, width=28),
+        Column(COL_BASE_UNIT, "base_unit", "text", True, width=10),
+        Column(COL_GAS, "gas", "choice", True, GASES, width=8),
+        Column(COL_GWP, "gwp", "number", True, width=14),
+    )),
+    TableSheet(FACTOR_CONVERSIONS, COL_ACTIVITY, (
+        Column(COL_ACTIVITY, "activity", "text", True, width=28),
+        Column(COL_UNIT, "unit", "text", True, width=10),
+        Column(COL_PER_BASE_UNIT, "ratio", "number", True, width=14),
+    )),
+    TableSheet(FACTOR_FACTORS, COL_FISCAL_YEAR, (
+        Column(COL_FISCAL_YEAR, "fiscal_year", "year", True, width=8),
+        Column(COL_ACTIVITY, "activity", "text", True, width=28),
+        Column(COL_SUPPLIER, "supplier", "text", False, width=24),
+        Column(COL_MENU, "menu", "text", False, width=20),
+        Column(COL_FACTOR, "factor", "number", True, width=12),
+        Column(COL_FACTOR_SOURCE, "source", "text", False, width=36),
+    )),
+)
+
+# View words (v_facility_emissions.factor_basis).
+BASIS_SUPPLIER = "事業者別"
+BASIS_FALLBACK = "代替値"
+BASIS_FACTOR_ONLY = "係数のみ"
+
+# Submission: the optional sheet エネルギー使用量 (one row per facility, activity and meter).
+SHEET_ENERGY = "エネルギー使用量"
+COL_ANNUAL = "年間使用量"
+# Fiscal-year months, April first: headers 4月 … 3月, fields m04 … m03.
+FY_MONTHS = (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)
+MONTH_HEADERS = tuple(f"{m}月" for m in FY_MONTHS)
+MONTH_FIELDS = tuple(f"m{m:02d}" for m in FY_MONTHS)
+ANNUAL_TOLERANCE = 0.005            # 年間使用量 must equal the months' sum within 0.5 %
+JUMP_RATIO = 10.0                   # ≥ 10× or ≤ 0.1× the previous FY: a unit may be wrong
+
+ENERGY_SHEET = TableSheet(SHEET_ENERGY, COL_FACILITY_CODE, (
+    Column(COL_FACILITY_CODE, "facility_code", "code", True, width=12,
+           note="計画マスタの施設コード。自課の施設で、その年度に使用中のものに限ります。"),
+    Column(COL_FACILITY_NAME, "facility_name", "text", False, width=24,
+           note="参考。計画マスタと異なる場合は警告となり、マスタの名称が使われます。"),
+    Column(COL_ACTIVITY, "activity", "text", True, width=22,
+           note="排出係数表の活動区分（電気、都市ガス、灯油 など）から選択。"),
+    Column(COL_SUPPLIER, "supplier", "text", False, width=22,
+           note="電気のみ。請求書の電気事業者名を排出係数表のとおりに。空欄・一覧にない事業者は代替値で算定します。"),
+    Column(COL_MENU, "menu", "text", False, width=16,
+           note="電気のみ。契約している料金メニュー（任意）。"),
+    Column(COL_UNIT, "unit", "text", True, width=8,
+           note="活動区分の基準単位、または排出係数表の単位換算にある単位（例: kWh / 千kWh）。"),
+    *(Column(h, f, "amount", False, width=9) for h, f in zip(MONTH_HEADERS, MONTH_FIELDS)),
+    Column(COL_ANNUAL, "annual", "amount", False, width=12,
+           note="月別を入力した場合は合計と一致（誤差0.5%以内）させてください。月別がなければ年間の使用量。"),
+    Column(COL_NOTE, "note", "text", False, width=24, note="任意。"),
+), required=False)

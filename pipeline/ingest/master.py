@@ -10,9 +10,11 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.ingest import contract as c
+from pipeline.ingest import normalise
 from pipeline.ingest.problems import WARNING, Problem, RejectedFile
 from pipeline.ingest.reader import read_workbook
 from pipeline.ingest.tables import parse_table
+from pipeline.texts import operations as otxt
 from pipeline.texts import validation as txt
 
 
@@ -51,6 +53,40 @@ class Indicator:
     department_code: str
 
 
+@dataclass(frozen=True)
+class Organisation:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Facility:
+    code: str
+    name: str
+    department_code: str
+    use_type: str | None
+    floor_area_m2: float | None
+    start_year: int | None
+    end_year: int | None
+
+    def in_use(self, year: int) -> bool:
+        return (self.start_year is None or self.start_year <= year) and \
+            (self.end_year is None or year <= self.end_year)
+
+
+@dataclass(frozen=True)
+class OperationsTarget:
+    organisation_code: str | None        # None = the whole city government
+    base_year: int
+    base_t_co2: float
+    target_year: int
+    reduction_pct: float
+
+    @property
+    def target_t_co2(self) -> float:
+        return self.base_t_co2 * (1 - self.reduction_pct / 100)
+
+
 @dataclass
 class MasterPlan:
     departments: dict[str, Department] = field(default_factory=dict)
@@ -62,6 +98,23 @@ class MasterPlan:
     # (fiscal_year, sector, kind, kt_co2, cell)
     cells: dict[tuple[str, str], str] = field(default_factory=dict)  # (sheet, code) -> cell
     contact_emails: dict[str, str] = field(default_factory=dict)  # department code -> 連絡先メール
+    # Section 8 (事務事業編); empty for a master without those sheets.
+    organisations: dict[str, Organisation] = field(default_factory=dict)
+    department_organisation: dict[str, str] = field(default_factory=dict)  # department -> organisation
+    facilities: dict[str, Facility] = field(default_factory=dict)
+    operations_targets: dict[str | None, OperationsTarget] = field(default_factory=dict)
+    auto_indicators: dict[str, str | None] = field(default_factory=dict)  # indicator -> organisation (None = whole)
+    # Filled by the loader for submission checks (not part of the master file):
+    factors: object | None = None              # ingest.factors.FactorSet of the current factor workbook
+    energy_history: dict | None = None         # (FY, facility, activity) -> amount in 基準単位
+
+    @property
+    def has_operations(self) -> bool:
+        return bool(self.organisations)
+
+    def department_facilities(self, department_code: str, year: int | None = None) -> list[Facility]:
+        return [f for f in self.facilities.values() if f.department_code == department_code
+                and (year is None or f.in_use(year))]
 
     def active_actions(self, department_code: str, year: int) -> list[Action]:
         return [a for a in self.actions.values()
@@ -90,7 +143,7 @@ class MasterResult:
 def validate_master(data: bytes, file_name: str) -> MasterResult:
     """Read and check every sheet and reference of a master workbook."""
     try:
-        book = read_workbook(data, file_name, [t.name for t in c.MASTER_SHEETS])
+        book = read_workbook(data, file_name, [t.name for t in c.MASTER_SHEETS + c.MASTER_OPERATIONS_SHEETS])
     except RejectedFile as exc:
         return MasterResult(file_name, None, [exc.problem], {})
     problems: list[Problem] = []
@@ -175,6 +228,7 @@ def validate_master(data: bytes, file_name: str) -> MasterResult:
     if len(base_years) != 1 and c.MASTER_EMISSIONS not in unreadable:
         problems.append(Problem(c.MASTER_EMISSIONS, None,
                                 txt.base_inventory_years(sorted(base_years))))
+    rows.update(_read_operations(book, tables, unreadable, plan, problems))
     if any(p.severity != WARNING for p in problems):
         return MasterResult(file_name, None, problems, rows)
     return MasterResult(file_name, plan, problems, rows)
@@ -218,3 +272,120 @@ def _check_unique(table, parsed, problems):
             problems.append(Problem(table.name, ref, txt.duplicate_row(what, seen[key])))
         else:
             seen[key] = ref
+
+
+# --- Section 8: 組織, 施設, 事務事業目標, 所管課.組織コード, 指標.自動算定 ----------------
+
+def _read_operations(book, tables, unreadable, plan: MasterPlan, problems: list[Problem]) -> dict[str, int]:
+    """The optional 事務事業編 sheets: all of them or none (contract §8.1)."""
+    present = [t for t in c.MASTER_OPERATIONS_SHEETS if t.name in book.sheets]
+    departments = tables.get(c.MASTER_DEPARTMENTS)
+    dept_rows = departments.rows if departments is not None else []
+    org_column = any(r.has("organisation_code") for r in dept_rows[:1])
+    org_given = [r for r in dept_rows if r.values.get("organisation_code")]
+    indicators = tables.get(c.MASTER_INDICATORS)
+    auto_rows = [r for r in (indicators.rows if indicators is not None else []) if r.values.get("auto")]
+    if not present and not org_given:
+        for r in auto_rows:
+            problems.append(Problem(c.MASTER_INDICATORS, r.cell("auto"), otxt.auto_without_operations()))
+        return {}
+    for table in c.MASTER_OPERATIONS_SHEETS:
+        if table.name not in book.sheets:
+            problems.append(Problem(table.name, None, otxt.operations_sheet_missing(table.name)))
+    parsed = {}
+    for table in present:
+        result = parse_table(book.sheets[table.name], table)
+        problems.extend(result.problems)
+        parsed[table.name] = result
+        _check_unique(table, result, problems)
+    rows = {name: len(t.rows) for name, t in parsed.items()}
+    bad = {t.name for t in c.MASTER_OPERATIONS_SHEETS
+           if t.name not in parsed or not (parsed[t.name].rows or not parsed[t.name].problems)}
+    unreadable = set(unreadable) | bad
+
+    def table_rows(name):
+        return parsed[name].rows if name in parsed else []
+
+    for r in table_rows(c.MASTER_ORGANISATIONS):
+        v = r.values
+        if v.get("organisation_code"):
+            plan.organisations[v["organisation_code"]] = Organisation(
+                v["organisation_code"], v.get("organisation_name"))
+    # 所管課.組織コード: required for every department once 組織 exists.
+    if c.MASTER_DEPARTMENTS not in unreadable:
+        if not org_column:
+            problems.append(Problem(c.MASTER_DEPARTMENTS, None, txt.missing_column(c.COL_ORGANISATION_CODE)))
+        else:
+            for r in dept_rows:
+                code = r.values.get("organisation_code")
+                if code is None:
+                    if r.values.get("department_code") and r.ok:
+                        problems.append(Problem(c.MASTER_DEPARTMENTS, r.cell("organisation_code"),
+                                                txt.required(c.COL_ORGANISATION_CODE)))
+                    continue
+                _ref(unreadable, problems, c.MASTER_DEPARTMENTS, r, "organisation_code",
+                     c.COL_ORGANISATION_CODE, plan.organisations, c.MASTER_ORGANISATIONS)
+                if r.values.get("department_code"):
+                    plan.department_organisation[r.values["department_code"]] = code
+    for r in table_rows(c.MASTER_FACILITIES):
+        v = r.values
+        _ref(unreadable, problems, c.MASTER_FACILITIES, r, "department_code", c.COL_DEPARTMENT_CODE,
+             plan.departments, c.MASTER_DEPARTMENTS)
+        if v.get("end_year") is not None and v.get("start_year") is not None \
+                and v["end_year"] < v["start_year"]:
+            problems.append(Problem(c.MASTER_FACILITIES, r.cell("end_year"),
+                                    txt.end_before_start(v["start_year"], v["end_year"])))
+        if v.get("facility_code"):
+            plan.facilities[v["facility_code"]] = Facility(
+                v["facility_code"], v.get("facility_name"), v.get("department_code"),
+                v.get("use_type"), v.get("floor_area_m2"), v.get("start_year"), v.get("end_year"))
+            plan.cells[(c.MASTER_FACILITIES, v["facility_code"])] = r.cell("facility_code")
+    seen_targets: dict[str | None, str] = {}
+    for r in table_rows(c.MASTER_OPERATIONS_TARGETS):
+        v = r.values
+        org = v.get("organisation_code")
+        where = r.ref("organisation_code") or r.cell("base_year")
+        if org is not None:
+            _ref(unreadable, problems, c.MASTER_OPERATIONS_TARGETS, r, "organisation_code",
+                 c.COL_ORGANISATION_CODE, plan.organisations, c.MASTER_ORGANISATIONS)
+        if org in seen_targets:
+            problems.append(Problem(c.MASTER_OPERATIONS_TARGETS, where, txt.duplicate_row(
+                otxt.target_scope(org), seen_targets[org])))
+            continue
+        seen_targets[org] = where
+        if None not in (v.get("target_year"), v.get("base_year")) and v["target_year"] <= v["base_year"]:
+            problems.append(Problem(c.MASTER_OPERATIONS_TARGETS, r.cell("target_year"),
+                                    txt.target_year_not_after_base(v["base_year"], v["target_year"])))
+        pct = v.get("reduction_pct")
+        if pct is not None and not 0 < pct <= 100:
+            problems.append(Problem(c.MASTER_OPERATIONS_TARGETS, r.cell("reduction_pct"),
+                                    otxt.bad_reduction_pct(str(r.raw["reduction_pct"]))))
+        if v.get("base_t_co2") is not None and v["base_t_co2"] <= 0:
+            problems.append(Problem(c.MASTER_OPERATIONS_TARGETS, r.cell("base_t_co2"),
+                                    otxt.base_emissions_not_positive()))
+        if r.ok and None not in (v.get("base_year"), v.get("base_t_co2"), v.get("target_year"), pct):
+            plan.operations_targets[org] = OperationsTarget(
+                org, v["base_year"], v["base_t_co2"], v["target_year"], pct)
+    if c.MASTER_OPERATIONS_TARGETS in parsed and c.MASTER_OPERATIONS_TARGETS not in unreadable \
+            and None not in seen_targets:
+        problems.append(Problem(c.MASTER_OPERATIONS_TARGETS, None, otxt.whole_government_target_missing()))
+    for r in auto_rows:
+        raw = r.values["auto"]
+        scope = normalise.nfkc(raw).replace(" ", "")
+        if scope == c.AUTO_OPERATIONS:
+            org = None
+        elif scope.startswith(c.AUTO_OPERATIONS + c.AUTO_SEPARATOR):
+            org = normalise.normalise_code(scope[len(c.AUTO_OPERATIONS) + 1:])
+            if not org:
+                problems.append(Problem(c.MASTER_INDICATORS, r.cell("auto"), otxt.bad_auto(raw)))
+                continue
+            if c.MASTER_ORGANISATIONS not in unreadable and org not in plan.organisations:
+                problems.append(Problem(c.MASTER_INDICATORS, r.cell("auto"), txt.broken_reference(
+                    c.COL_ORGANISATION_CODE, org, c.MASTER_ORGANISATIONS), value=org))
+                continue
+        else:
+            problems.append(Problem(c.MASTER_INDICATORS, r.cell("auto"), otxt.bad_auto(raw)))
+            continue
+        if r.values.get("indicator_code"):
+            plan.auto_indicators[r.values["indicator_code"]] = org
+    return rows

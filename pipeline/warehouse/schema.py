@@ -491,50 +491,6 @@ CREATE OR REPLACE VIEW v_emissions AS
     SELECT fiscal_year, sector, kind, kt_co2 FROM m_emissions
     WHERE master_id = (SELECT master_id FROM v_current_master);
 
-CREATE OR REPLACE VIEW v_indicator_attainment AS
-WITH ranked AS (
-    SELECT v.indicator_code, v.actual_year AS fiscal_year, v.value, v.submission_id,
-           v.source_sheet, v.source_cell,
-           row_number() OVER (PARTITION BY v.indicator_code, v.actual_year
-                              ORDER BY s.fiscal_year DESC, s.loaded_at DESC, s.submission_id DESC) AS rn
-    FROM indicator_values v JOIN v_active_submissions s USING (submission_id)
-    WHERE v.value IS NOT NULL),
-best AS (SELECT * FROM ranked WHERE rn = 1),
-years AS (SELECT DISTINCT fiscal_year FROM v_active_submissions),
-pairs AS (
-    SELECT i.indicator_code, y.fiscal_year FROM v_indicators i CROSS JOIN years y
-    UNION
-    SELECT b.indicator_code, b.fiscal_year FROM best b
-    WHERE b.indicator_code IN (SELECT indicator_code FROM v_indicators)),
-computed AS (
-    SELECT p.fiscal_year, i.indicator_code, i.indicator_name, i.unit, i.direction,
-           i.base_year, i.base_value, i.target_year, i.target_value,
-           b.value AS actual_value,
-           i.base_value + (i.target_value - i.base_value)
-               * CAST(p.fiscal_year - i.base_year AS DOUBLE)
-               / CAST(i.target_year - i.base_year AS DOUBLE) AS expected_value,
-           (b.value - i.base_value) / (i.target_value - i.base_value) * 100 AS attainment_pct,
-           i.department_code, i.measure_code, i.policy_code,
-           b.submission_id, b.source_sheet, b.source_cell, i.sort_order
-    FROM pairs p JOIN v_indicators i USING (indicator_code)
-    LEFT JOIN best b ON b.indicator_code = p.indicator_code AND b.fiscal_year = p.fiscal_year)
-SELECT fiscal_year, indicator_code, indicator_name, unit, direction, base_year, base_value,
-       target_year, target_value, actual_value, expected_value, attainment_pct,
-       CASE
-         WHEN actual_value IS NULL THEN '{c.STATUS_UNREPORTED}'
-         WHEN round(attainment_pct, 9) >= 100 THEN '{c.STATUS_ACHIEVED}'
-         WHEN (direction = '{c.DIRECTION_UP}' AND round(actual_value - expected_value, 9) >= 0)
-           OR (direction = '{c.DIRECTION_DOWN}' AND round(actual_value - expected_value, 9) <= 0)
-           THEN '{c.STATUS_ON_TRACK}'
-         WHEN (direction = '{c.DIRECTION_UP}' AND actual_value > base_value)
-           OR (direction = '{c.DIRECTION_DOWN}' AND actual_value < base_value)
-           THEN '{c.STATUS_BEHIND}'
-         ELSE '{c.STATUS_WORSENED}'
-       END AS status,
-       department_code, measure_code, policy_code, submission_id, source_sheet, source_cell,
-       sort_order
-FROM computed;
-
 CREATE OR REPLACE VIEW v_pdca_status AS
 WITH years AS (SELECT DISTINCT fiscal_year FROM v_active_submissions),
 reports AS (
@@ -577,6 +533,69 @@ CREATE OR REPLACE VIEW v_stakeholder_contributions AS
 """
 
 
+# v_indicator_attainment reads the 事務事業編 views (自動算定 indicators), so
+# warehouse/operations.py appends it right after its own views, whichever module is imported first.
+ATTAINMENT_VIEW_SQL = f"""
+CREATE OR REPLACE VIEW v_indicator_attainment AS
+WITH ranked AS (
+    SELECT v.indicator_code, v.actual_year AS fiscal_year, v.value, v.submission_id,
+           v.source_sheet, v.source_cell,
+           row_number() OVER (PARTITION BY v.indicator_code, v.actual_year
+                              ORDER BY s.fiscal_year DESC, s.loaded_at DESC, s.submission_id DESC) AS rn
+    FROM indicator_values v JOIN v_active_submissions s USING (submission_id)
+    WHERE v.value IS NOT NULL
+      AND v.indicator_code NOT IN (SELECT indicator_code FROM v_indicator_auto)),
+-- 自動算定 indicators (§8.1) take the inventory's t-CO2; typed values are ignored.
+auto_values AS (
+    SELECT x.indicator_code, o.fiscal_year, o.t_co2 AS value, CAST(NULL AS INTEGER) AS submission_id,
+           CAST(NULL AS VARCHAR) AS source_sheet, CAST(NULL AS VARCHAR) AS source_cell, o.provisional
+    FROM v_indicator_auto x JOIN v_operations_emissions o
+      ON o.organisation_code IS NOT DISTINCT FROM x.organisation_code
+    WHERE o.t_co2 IS NOT NULL),
+best AS (
+    SELECT indicator_code, fiscal_year, value, submission_id, source_sheet, source_cell,
+           FALSE AS provisional FROM ranked WHERE rn = 1
+    UNION ALL SELECT * FROM auto_values),
+years AS (SELECT DISTINCT fiscal_year FROM v_active_submissions),
+pairs AS (
+    SELECT i.indicator_code, y.fiscal_year FROM v_indicators i CROSS JOIN years y
+    UNION
+    SELECT b.indicator_code, b.fiscal_year FROM best b
+    WHERE b.indicator_code IN (SELECT indicator_code FROM v_indicators)),
+computed AS (
+    SELECT p.fiscal_year, i.indicator_code, i.indicator_name, i.unit, i.direction,
+           i.base_year, i.base_value, i.target_year, i.target_value,
+           b.value AS actual_value,
+           i.base_value + (i.target_value - i.base_value)
+               * CAST(p.fiscal_year - i.base_year AS DOUBLE)
+               / CAST(i.target_year - i.base_year AS DOUBLE) AS expected_value,
+           (b.value - i.base_value) / (i.target_value - i.base_value) * 100 AS attainment_pct,
+           i.department_code, i.measure_code, i.policy_code,
+           b.submission_id, b.source_sheet, b.source_cell, i.sort_order,
+           coalesce(b.provisional, FALSE) AS provisional,
+           i.indicator_code IN (SELECT indicator_code FROM v_indicator_auto) AS auto_calculated
+    FROM pairs p JOIN v_indicators i USING (indicator_code)
+    LEFT JOIN best b ON b.indicator_code = p.indicator_code AND b.fiscal_year = p.fiscal_year)
+SELECT fiscal_year, indicator_code, indicator_name, unit, direction, base_year, base_value,
+       target_year, target_value, actual_value, expected_value, attainment_pct,
+       CASE
+         WHEN actual_value IS NULL THEN '{c.STATUS_UNREPORTED}'
+         WHEN round(attainment_pct, 9) >= 100 THEN '{c.STATUS_ACHIEVED}'
+         WHEN (direction = '{c.DIRECTION_UP}' AND round(actual_value - expected_value, 9) >= 0)
+           OR (direction = '{c.DIRECTION_DOWN}' AND round(actual_value - expected_value, 9) <= 0)
+           THEN '{c.STATUS_ON_TRACK}'
+         WHEN (direction = '{c.DIRECTION_UP}' AND actual_value > base_value)
+           OR (direction = '{c.DIRECTION_DOWN}' AND actual_value < base_value)
+           THEN '{c.STATUS_BEHIND}'
+         ELSE '{c.STATUS_WORSENED}'
+       END AS status,
+       department_code, measure_code, policy_code, submission_id, source_sheet, source_cell,
+       sort_order, provisional, auto_calculated
+FROM computed;
+
+"""
+
+
 def ddl() -> str:
     """Every table (IF NOT EXISTS) and view (OR REPLACE) of the warehouse.  A capability
     adds its tables and views here (in a module of its own, imported above), so that an
@@ -600,6 +619,7 @@ CAPABILITY_MODULES: tuple[str, ...] = (
     "pipeline.warehouse.council_tables",
     "pipeline.warehouse.editions",
     "pipeline.warehouse.round",
+    "pipeline.warehouse.operations",
 )
 
 

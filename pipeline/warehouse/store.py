@@ -83,6 +83,8 @@ def current_master(con: duckdb.DuckDBPyConnection) -> MasterPlan | None:
             "SELECT fiscal_year, sector, kind, kt_co2, source_cell FROM m_emissions WHERE master_id = ?",
             [master_id]).fetchall():
         plan.emissions.append(tuple(row))
+    from pipeline.warehouse import operations
+    operations.read_master(con, master_id, plan)
     return plan
 
 
@@ -155,6 +157,8 @@ def load_master(con, plan: MasterPlan, data: bytes, file_name: str, loaded_by: s
             columns=["master_id", "fiscal_year", "sector", "kind", "kt_co2", "source_cell"]))
         from pipeline.warehouse.round import insert_contacts
         insert_contacts(con, master_id, plan.contact_emails)
+        from pipeline.warehouse import operations
+        operations.store_master(con, master_id, plan, _insert)
         audit(con, loaded_by, "master", file_name, {"master_id": master_id, "sha256": sha})
         con.execute("COMMIT")
     except BaseException:
