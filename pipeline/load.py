@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pipeline.ingest import contract as c
 from pipeline.warehouse import store
+from pipeline.ingest.energy import remember as remember_energy
 from pipeline.ingest.master import MasterPlan, MasterResult, validate_master
 from pipeline.ingest.problems import Problem
 from pipeline.texts import ingest as txt
@@ -74,6 +75,17 @@ def read_input(path: str | os.PathLike) -> tuple[str, bytes | Problem]:
         return p.name, Problem(None, None, txt.file_unreadable(str(path), exc))
 
 
+def _plan_for_checks(con) -> MasterPlan | None:
+    """The current master, with what the エネルギー使用量 check needs from the warehouse
+    (the current factor workbook and the amounts already reported) when it has facilities."""
+    plan = store.current_master(con)
+    if plan is not None and plan.has_operations:
+        from pipeline.warehouse import operations
+        plan.factors = operations.current_factors(con)
+        plan.energy_history = operations.energy_history(con)
+    return plan
+
+
 def check(data: bytes, file_name: str, plan: MasterPlan | None) -> Submission:
     """Validate without writing; never raises for bad input."""
     try:
@@ -134,7 +146,7 @@ def ingest_bytes(files: list[tuple[str, bytes | Problem]], db=None, *, dry_run: 
     for long; the master is re-checked inside the write.
     """
     with connect(db) as con:
-        plan = store.current_master(con)
+        plan = _plan_for_checks(con)
         master_id = con.execute("SELECT master_id FROM master_versions WHERE is_current").fetchone()
         known = {r[0]: r[1] for r in con.execute(
             "SELECT sha256, min(submission_id) FROM submissions GROUP BY sha256").fetchall()}
@@ -162,6 +174,8 @@ def ingest_bytes(files: list[tuple[str, bytes | Problem]], db=None, *, dry_run: 
         reports.append(report)
         if report.accepted:
             pending.append((report, data))
+            if sub.energy:
+                remember_energy(plan, sub.fiscal_year, sub.energy)
             meta[id(report)] = (by, at)
     if dry_run or not pending:
         return reports
@@ -169,7 +183,7 @@ def ingest_bytes(files: list[tuple[str, bytes | Problem]], db=None, *, dry_run: 
         now_master = con.execute("SELECT master_id FROM master_versions WHERE is_current").fetchone()
         if (now_master[0] if now_master else None) != master_id:
             # The plan changed while we validated: validate again against the new one.
-            plan = store.current_master(con)
+            plan = _plan_for_checks(con)
             for report, data in pending:
                 sub = check(data, report.file, plan)
                 report.__dict__.update(_report(sub).__dict__)

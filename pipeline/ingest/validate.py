@@ -10,10 +10,12 @@ from dataclasses import dataclass, field
 
 from pipeline.ingest import contract as c
 from pipeline.ingest import normalise
+from pipeline.ingest.energy import read_energy
 from pipeline.ingest.master import MasterPlan
 from pipeline.ingest.problems import ERROR, WARNING, Problem, RejectedFile
 from pipeline.ingest.reader import RawWorkbook, SheetGrid, read_workbook
 from pipeline.ingest.tables import ParsedRow, cell_ref, parse_table
+from pipeline.texts import energy as etxt
 from pipeline.texts import validation as txt
 
 
@@ -68,6 +70,7 @@ class Submission:
     actions: list[ActionReport] = field(default_factory=list)
     indicator_values: list[IndicatorValue] = field(default_factory=list)
     partners: list[PartnerRow] = field(default_factory=list)
+    energy: list = field(default_factory=list)          # ingest.energy.EnergyRow
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -84,11 +87,14 @@ class Submission:
 
     @property
     def rows(self) -> dict[str, int]:
-        return {c.SHEET_ACTIONS: len(self.actions), c.SHEET_INDICATORS: len(self.indicator_values),
+        rows = {c.SHEET_ACTIONS: len(self.actions), c.SHEET_INDICATORS: len(self.indicator_values),
                 c.SHEET_PARTNERS: len(self.partners)}
+        if self.energy:
+            rows[c.SHEET_ENERGY] = len(self.energy)
+        return rows
 
 
-SUBMISSION_SHEET_NAMES = (c.SHEET_INFO,) + tuple(t.name for t in c.SUBMISSION_SHEETS)
+SUBMISSION_SHEET_NAMES = (c.SHEET_INFO,) + tuple(t.name for t in c.SUBMISSION_SHEETS) + (c.SHEET_ENERGY,)
 
 
 def validate_submission(data: bytes, file_name: str, plan: MasterPlan | None) -> Submission:
@@ -120,6 +126,9 @@ def validate_book(book: RawWorkbook, plan: MasterPlan, result: Submission) -> Su
         _read_indicators(book.sheets[c.SHEET_INDICATORS], plan, result)
     if c.SHEET_PARTNERS in book.sheets:
         _read_partners(book.sheets[c.SHEET_PARTNERS], plan, result)
+    if c.SHEET_ENERGY in book.sheets or plan.has_operations:
+        result.energy = read_energy(book.sheets.get(c.SHEET_ENERGY), plan, year,
+                                    result.department_code, problems)
     if year is not None and result.department_code in plan.departments \
             and c.SHEET_ACTIONS in book.sheets and not result.errors:
         reported = {a.action_code for a in result.actions}
@@ -302,7 +311,12 @@ def _read_indicators(grid: SheetGrid, plan: MasterPlan, result: Submission) -> N
                 problems.append(Problem(sheet, row.ref("value"), txt.percent_format_unknown(value),
                                         value=str(value)))
                 continue
-        if value is None and row.ok:
+        if code in plan.auto_indicators:
+            # 自動算定 (§8.1): the inventory gives the value; a typed one is kept but not used
+            if value is not None:
+                problems.append(Problem(sheet, row.ref("value"),
+                                        etxt.auto_value_ignored(code, indicator.name), WARNING))
+        elif value is None and row.ok:
             problems.append(Problem(sheet, row.ref("value"),
                                     txt.value_not_reported(code, indicator.name), WARNING))
         if not row.ok or actual_year is None:

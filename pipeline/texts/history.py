@@ -64,7 +64,8 @@ PROVENANCE_INTRO = ("ダッシュボードに表示している数値・取組�
 PROVENANCE_KIND = "対象"
 PROVENANCE_KINDS = {"indicator": f"指標の実績値（{_c.SHEET_INDICATORS}）",
                     "action": f"事業の取組状況（{_c.SHEET_ACTIONS}）",
-                    "partner": f"連携主体（{_c.SHEET_PARTNERS}）"}
+                    "partner": f"連携主体（{_c.SHEET_PARTNERS}）",
+                    "energy": f"施設のエネルギー使用量（{_c.SHEET_ENERGY}）"}
 PROVENANCE_YEAR = "年度（指標は実績年度）"
 PROVENANCE_COLUMNS = {
     "code": "コード",
@@ -83,7 +84,7 @@ AUDIT_INTRO = "データを変更したすべての操作（提出、版の復�
 AUDIT_ONLY_HQ = "監査ログを見られるのは推進本部のアカウントだけです。"
 AUDIT_FILTER = "操作の種類"
 AUDIT_ACTION_LABELS = {"upload": "提出", "restore": "版の復元", "master": "計画マスタ読込",
-                       "account": "アカウント変更"}
+                       "account": "アカウント変更", "factors": "排出係数表読込"}
 AUDIT_COLUMNS = {
     "event_id": "番号",
     "occurred_at": "日時",

@@ -114,8 +114,8 @@ candidates AS (
            CASE WHEN e.activity_key IS NULL THEN 0
                 WHEN k.menu_key IS NOT NULL AND f.supplier_key = k.supplier_key
                      AND f.menu_key = k.menu_key THEN 1
-                WHEN f.supplier_key = k.supplier_key AND f.menu_key IS NULL THEN 2
                 WHEN f.supplier_key = '{_FALLBACK}' AND f.menu_key IS NULL THEN 3
+                WHEN f.supplier_key = k.supplier_key AND f.menu_key IS NULL THEN 2
                 WHEN f.supplier_key IS NULL THEN 4
            END AS priority
     FROM keys k CROSS JOIN years y

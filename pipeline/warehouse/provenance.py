@@ -1,9 +1,11 @@
 """Where a figure came from: file, sheet, cell and submission of every
-indicator value, action row and partner row.
+indicator value, action row, partner row and facility energy figure.
 
 Rows keep `source_sheet`/`source_cell`; the views v_indicator_attainment,
 v_pdca_status and v_stakeholder_contributions expose `submission_id`,
-`source_sheet` and `source_cell` of what the dashboard shows.
+`source_sheet` and `source_cell` of what the dashboard shows.  A facility
+figure of 事務事業編 (v_facility_emissions) sums meters and months: it traces
+to every エネルギー使用量 row behind it and the month (or 年間使用量) cells each sums.
 """
 from __future__ import annotations
 
@@ -15,7 +17,8 @@ import pandas as pd
 KIND_INDICATOR = "indicator"
 KIND_ACTION = "action"
 KIND_PARTNER = "partner"
-KINDS = (KIND_INDICATOR, KIND_ACTION, KIND_PARTNER)
+KIND_ENERGY = "energy"
+KINDS = (KIND_INDICATOR, KIND_ACTION, KIND_PARTNER, KIND_ENERGY)
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ def source_years(con) -> list[int]:
     return [r[0] for r in con.execute(
         "SELECT DISTINCT fiscal_year FROM v_indicator_attainment WHERE submission_id IS NOT NULL "
         "UNION SELECT DISTINCT fiscal_year FROM v_pdca_status WHERE submission_id IS NOT NULL "
+        "UNION SELECT DISTINCT fiscal_year FROM v_energy_usage "
         "ORDER BY 1 DESC").fetchall()]
 
 
@@ -82,6 +86,15 @@ def sources_frame(con, fiscal_year: int, kind: str = KIND_INDICATOR,
         sql = ("SELECT v.action_code AS code, v.organisation AS name, v.department_code, "
                "v.stakeholder_type AS value, ")
         src, order = "v_stakeholder_contributions v", "v.action_code, v.source_cell"
+    elif kind == KIND_ENERGY:
+        # one row per facility × activity × supplier × menu; `cell` lists the summed cells
+        sql = ("SELECT v.facility_code AS code, v.facility_name AS name, v.department_code, "
+               "concat_ws(' / ', v.activity, v.supplier, v.menu, "
+               "  format('{:,.0f} {}', v.amount, v.base_unit), format('{:,.3f} t-CO2', v.t_co2)) AS value, ")
+        sql += ("v.submission_id, s.file_name, v.source_sheet AS sheet, v.source_cells AS cell, s.loaded_at "
+                "FROM v_facility_emissions v JOIN submissions s USING (submission_id) "
+                f"WHERE v.fiscal_year = ?{dept_sql} ORDER BY v.facility_code, v.activity, v.supplier, v.menu")
+        return con.execute(sql, params).df()
     else:
         raise ValueError(kind)
     sql += (f"v.submission_id, s.file_name, v.source_sheet AS sheet, v.source_cell AS cell, s.loaded_at "
@@ -105,7 +118,27 @@ def submission_rows(con, submission_id: int) -> pd.DataFrame:
         " FROM indicator_values WHERE submission_id = ?"
         " UNION ALL SELECT 3, source_sheet, source_cell, action_code, "
         "        concat_ws(' / ', stakeholder_type, organisation) "
-        " FROM partner_rows WHERE submission_id = ?) "
+        " FROM partner_rows WHERE submission_id = ?"
+        " UNION ALL SELECT 4, source_sheet, source_cell, facility_code, "
+        "        concat_ws(' / ', activity, supplier, menu, CAST(amount AS VARCHAR) || ' ' || unit) "
+        " FROM energy_rows WHERE submission_id = ?) "
         "ORDER BY k, CAST(regexp_extract(source_cell, '[0-9]+') AS INTEGER), source_cell",
-        [submission_id] * 3).df()
+        [submission_id] * 4).df()
+
+
+def facility_sources(con, fiscal_year: int, facility_code: str) -> pd.DataFrame:
+    """Every エネルギー使用量 row behind a facility's figures in a FY (active submissions).
+
+    Columns: activity, supplier, menu, unit, reported_amount (in that unit), amount (in
+    基準単位), base_unit, submission_id, file_name, sha256, sheet, row_cell (the 施設コード cell),
+    cells (the month or 年間使用量 cells summed), loaded_at.
+    """
+    return con.execute(
+        "SELECT coalesce(u.activity_name, u.activity) AS activity, u.supplier, u.menu, u.unit, "
+        "       u.amount AS reported_amount, u.base_amount AS amount, u.base_unit, u.submission_id, "
+        "       s.file_name, s.sha256, u.source_sheet AS sheet, u.source_cell AS row_cell, "
+        "       u.amount_cells AS cells, s.loaded_at "
+        "FROM v_energy_usage u JOIN submissions s USING (submission_id) "
+        "WHERE u.fiscal_year = ? AND u.facility_code = ? ORDER BY u.submission_id, u.row_no",
+        [fiscal_year, facility_code]).df()
 

@@ -19,6 +19,7 @@ import pyarrow as pa   # installed with pandas' Arrow strings and with streamlit
 from pipeline.ingest import contract as c
 from pipeline.ingest.master import Action, Department, Indicator, MasterPlan
 from pipeline.ingest.validate import Submission
+from pipeline.warehouse import operations
 
 
 def sha256_of(data: bytes) -> str:
@@ -217,6 +218,10 @@ def stored_rows(con, submission_id: int) -> dict[str, int]:
                          (c.SHEET_PARTNERS, "partner_rows")):
         counts[sheet] = con.execute(f"SELECT count(*) FROM {table} WHERE submission_id = ?",
                                     [submission_id]).fetchone()[0]
+    energy = con.execute("SELECT count(*) FROM energy_rows WHERE submission_id = ?",
+                         [submission_id]).fetchone()[0]
+    if energy:
+        counts[c.SHEET_ENERGY] = energy
     return counts
 
 
@@ -242,7 +247,7 @@ def load_submissions(con, items: list[tuple[Submission, bytes]], loaded_by,
         batch_sha: dict[str, int] = {}
         latest: dict[tuple[str, int], int] = {}     # key -> index into new_rows
         new_rows: list[list] = []
-        actions, values, partners = [], [], []
+        actions, values, partners, energy = [], [], [], []
         # One query each for known files and active versions, not one per item
         # (bulk loads of hundreds of workbooks; see bench/ingest.py).
         shas = [sha256_of(data) for _, data in items]
@@ -287,6 +292,8 @@ def load_submissions(con, items: list[tuple[Submission, bytes]], loaded_by,
             partners.extend((sid, p.action_code, p.stakeholder_type, p.organisation, p.participants,
                              p.co2_reduction_t, p.content, p.source_sheet, p.source_cell)
                             for p in sub.partners)
+            if sub.energy:
+                energy.extend(operations.energy_tuples(sid, sub.energy))
             outcomes.append(outcome)
         superseded = [sid for o in outcomes if not o.noop for sid in o.superseded
                       if sid not in batch_sha.values()]
@@ -310,6 +317,7 @@ def load_submissions(con, items: list[tuple[Submission, bytes]], loaded_by,
             "submission_id", "action_code", "stakeholder_type", "organisation", "participants",
             "co2_reduction_t", "content", "source_sheet", "source_cell"], partners,
             {"participants": "Int64", "co2_reduction_t": "float64"})
+        _insert_rows(con, "energy_rows", operations.ENERGY_COLUMNS, energy, operations.ENERGY_TYPES)
         if archive_rows:
             con.register("_archive_rows", _arrow_rows(["sha256", "size", "content", "stored_at"],
                                                       archive_rows))
