@@ -51,7 +51,7 @@ demo: venv
 
 run: venv $(DB)
 	-@$(MAKE) --no-print-directory fonts || true
-	PDCA_DB=$(DB) $(PY) -m streamlit run app.py --server.port $(PORT)
+	PDCA_DB=$(DB) $(PY) -m streamlit run server.py --server.port $(PORT)
 
 test: venv system-deps
 	$(PY) -m pytest -q

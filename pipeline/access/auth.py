@@ -21,13 +21,25 @@ e-mail (``users add alice@example.jp --oidc --role hq``), else
 Whether viewing needs a sign-in: env ``PDCA_REQUIRE_LOGIN`` (1/0) wins over
 ``[auth_settings] require_login_to_view`` in secrets; default false.
 
+Sessions (built-in accounts): a sign-in that should survive a reload gets an
+opaque random token (cookie in the browser; see pipeline.dashboard.sign_in).
+The warehouse keeps only its SHA-256 (``auth_sessions``) with the account's
+role at sign-in and an expiry (env ``PDCA_SESSION_HOURS`` wins over
+``[auth_settings] session_hours``; default 8).  Signing out deletes it;
+removing or replacing an account (role, department, password) deletes all of
+its sessions; a session whose account no longer has the role it had is void.
+The token reaches the browser through a one-time grant (``auth_grants``, 60 s,
+also stored hashed) so it never appears in a URL or in the script's messages.
+
 Every write path calls `require_role` (or a helper built on it) with the
 account re-read from the warehouse, never trusting what the page shows.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+import secrets as _secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -53,6 +65,11 @@ MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=5)
 MIN_PASSWORD_LENGTH = 8
 ENV_REQUIRE_LOGIN = "PDCA_REQUIRE_LOGIN"
+ENV_SESSION_HOURS = "PDCA_SESSION_HOURS"
+DEFAULT_SESSION_HOURS = 8.0
+MAX_SESSION_HOURS = 24 * 30
+GRANT_LIFETIME = timedelta(seconds=60)
+_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32,128}$")
 AUDIT_ACTION = "account"
 
 _USERNAME_RE = re.compile(r"^[a-z0-9._@+-]{1,64}$")
@@ -71,6 +88,11 @@ CREATE TABLE IF NOT EXISTS accounts (
     username VARCHAR PRIMARY KEY, password_hash VARCHAR, role VARCHAR,
     department_code VARCHAR, display_name VARCHAR, created_at TIMESTAMP, updated_at TIMESTAMP);
 CREATE TABLE IF NOT EXISTS sign_in_failures (username VARCHAR, occurred_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS auth_sessions (
+    token_sha256 VARCHAR PRIMARY KEY, username VARCHAR NOT NULL, role VARCHAR,
+    department_code VARCHAR, created_at TIMESTAMP, expires_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS auth_grants (
+    grant_sha256 VARCHAR PRIMARY KEY, username VARCHAR NOT NULL, expires_at TIMESTAMP);
 """
 
 
@@ -137,9 +159,13 @@ def ensure_auth_schema(con) -> None:
     con.execute(AUTH_SCHEMA_SQL)
 
 
-def _has_accounts_table(con) -> bool:
+def _has_table(con, name: str) -> bool:
     return con.execute("SELECT count(*) FROM information_schema.tables "
-                       "WHERE table_name = 'accounts'").fetchone()[0] > 0
+                       "WHERE table_name = ?", [name]).fetchone()[0] > 0
+
+
+def _has_accounts_table(con) -> bool:
+    return _has_table(con, "accounts")
 
 
 def normalise_username(name: str) -> str:
@@ -203,6 +229,23 @@ def login_required_to_view(secrets: Mapping | None = None,
     if isinstance(value, str):
         return value.strip().lower() in _TRUE
     return bool(value)
+
+
+def session_lifetime(secrets: Mapping | None = None,
+                     environ: Mapping[str, str] | None = None) -> timedelta:
+    """How long a sign-in lasts: $PDCA_SESSION_HOURS wins; else secrets [auth_settings]
+    session_hours; else 8 hours.  A value that is not a number of hours in
+    (0, 720] is ignored (the next source, or the default, applies)."""
+    env = os.environ if environ is None else environ
+    section = (secrets or {}).get("auth_settings") or {}
+    for raw in (env.get(ENV_SESSION_HOURS), section.get("session_hours")):
+        try:
+            hours = float(str(raw).strip())
+        except (TypeError, ValueError):
+            continue
+        if 0 < hours <= MAX_SESSION_HOURS:
+            return timedelta(hours=hours)
+    return timedelta(hours=DEFAULT_SESSION_HOURS)
 
 
 def oidc_configured(secrets: Mapping | None) -> bool:
@@ -327,6 +370,143 @@ def authenticate(db, username: str, password: str, *, now: datetime | None = Non
     return SignInResult(None)
 
 
+# --- sessions (sign-in that survives a reload) -------------------------------------------
+
+@dataclass(frozen=True)
+class Session:
+    """A stored session: whose, and until when (the token itself is never stored)."""
+    user: User
+    expires_at: datetime
+
+    def valid(self, now: datetime | None = None) -> bool:
+        return (now or _now()) < self.expires_at
+
+
+def token_digest(token: str) -> str:
+    """The stored form of a session token or grant: its SHA-256, hex."""
+    return hashlib.sha256(token.encode("ascii")).hexdigest()
+
+
+def _well_formed(token: str | None) -> bool:
+    return isinstance(token, str) and bool(_TOKEN_RE.match(token))
+
+
+def _end_sessions(con, key: str) -> None:
+    """Delete every session and pending grant of an account (inside the caller's transaction)."""
+    if _has_table(con, "auth_sessions"):
+        con.execute("DELETE FROM auth_sessions WHERE username = ?", [key])
+        con.execute("DELETE FROM auth_grants WHERE username = ?", [key])
+
+
+def create_grant(db, user: User, *, now: datetime | None = None) -> str:
+    """A one-time code (valid GRANT_LIFETIME) that the browser exchanges for a session
+    cookie; only its hash is stored.  `user` must be a built-in account just authenticated."""
+    if user is None or user.via != VIA_PASSWORD:
+        raise AccessDenied(txt.SIGN_IN_REQUIRED)
+    now = now or _now()
+    grant = _secrets.token_urlsafe(32)
+    with connect(db, write=True) as con:
+        ensure_auth_schema(con)
+        con.execute("BEGIN")
+        try:
+            con.execute("DELETE FROM auth_grants WHERE expires_at <= ?", [now])
+            con.execute("INSERT INTO auth_grants VALUES (?, ?, ?)",
+                        [token_digest(grant), user.username, now + GRANT_LIFETIME])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    return grant
+
+
+def _insert_session(con, key: str, lifetime: timedelta, now: datetime) -> str | None:
+    row = con.execute("SELECT role, department_code FROM accounts WHERE username = ? "
+                      "AND password_hash IS NOT NULL", [key]).fetchone()
+    if row is None:
+        return None
+    token = _secrets.token_urlsafe(32)
+    con.execute("DELETE FROM auth_sessions WHERE expires_at <= ?", [now])
+    con.execute("INSERT INTO auth_sessions VALUES (?, ?, ?, ?, ?, ?)",
+                [token_digest(token), key, row[0], row[1], now, now + lifetime])
+    return token
+
+
+def create_session(db, username: str, *, lifetime: timedelta | None = None,
+                   now: datetime | None = None) -> str | None:
+    """Start a session for a built-in account; returns the token (None: no such account)."""
+    now = now or _now()
+    lifetime = lifetime or session_lifetime()
+    with connect(db, write=True) as con:
+        ensure_auth_schema(con)
+        con.execute("BEGIN")
+        try:
+            token = _insert_session(con, normalise_username(username), lifetime, now)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    return token
+
+
+def redeem_grant(db, grant: str | None, *, lifetime: timedelta | None = None,
+                 now: datetime | None = None) -> str | None:
+    """Exchange a grant for a new session token, once; None when the grant is unknown,
+    used, expired or malformed (or its account is gone)."""
+    if not _well_formed(grant):
+        return None
+    now = now or _now()
+    lifetime = lifetime or session_lifetime()
+    with connect(db, write=True) as con:
+        ensure_auth_schema(con)
+        con.execute("BEGIN")
+        try:
+            row = con.execute("DELETE FROM auth_grants WHERE grant_sha256 = ? "
+                              "RETURNING username, expires_at", [token_digest(grant)]).fetchone()
+            token = None
+            if row is not None and now < row[1]:
+                token = _insert_session(con, row[0], lifetime, now)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    return token
+
+
+def find_session(db, token: str | None) -> Session | None:
+    """The stored session of a token, or None (unknown, revoked, or its account removed
+    or changed since).  Does not check the expiry: see Session.valid / session_user."""
+    if not _well_formed(token):
+        return None
+    with connect(db) as con:
+        if not _has_table(con, "auth_sessions"):
+            return None
+        row = con.execute(
+            "SELECT a.username, a.role, a.department_code, a.display_name, s.expires_at "
+            "FROM auth_sessions s JOIN accounts a ON a.username = s.username "
+            "WHERE s.token_sha256 = ? AND a.password_hash IS NOT NULL "
+            "AND a.role IS NOT DISTINCT FROM s.role "
+            "AND a.department_code IS NOT DISTINCT FROM s.department_code",
+            [token_digest(token)]).fetchone()
+    if row is None:
+        return None
+    return Session(User(row[0], row[1], row[2], row[3], VIA_PASSWORD), row[4])
+
+
+def session_user(db, token: str | None, *, now: datetime | None = None) -> User | None:
+    """The signed-in user of a session token, as stored now, or None (also when expired)."""
+    session = find_session(db, token)
+    return session.user if session is not None and session.valid(now) else None
+
+
+def revoke_session(db, token: str | None) -> None:
+    """Sign-out: the token stops working at once (in every tab that shares it)."""
+    if not _well_formed(token):
+        return
+    with connect(db, write=True) as con:
+        ensure_auth_schema(con)
+        con.execute("DELETE FROM auth_sessions WHERE token_sha256 = ?", [token_digest(token)])
+
+
 # --- managing accounts ---------------------------------------------------------------
 
 def _check_new_account(con, key: str, password: str | None, role: str,
@@ -379,6 +559,7 @@ def add_account(db, username: str, password: str | None, role: str, *,
                             "display_name = ?, updated_at = ? WHERE username = ?",
                             [hashed, role, department_code, display_name, stamp, key])
                 con.execute("DELETE FROM sign_in_failures WHERE username = ?", [key])
+                _end_sessions(con, key)          # a new role or password: sign in again
             else:
                 con.execute("INSERT INTO accounts VALUES (?, ?, ?, ?, ?, ?, ?)",
                             [key, hashed, role, department_code, display_name, stamp, stamp])
@@ -406,6 +587,7 @@ def remove_account(db, username: str, *, actor: str | None = None,
         try:
             con.execute("DELETE FROM accounts WHERE username = ?", [key])
             con.execute("DELETE FROM sign_in_failures WHERE username = ?", [key])
+            _end_sessions(con, key)
             store.audit(con, actor, AUDIT_ACTION, key, {"event": "remove"})
             con.execute("COMMIT")
         except BaseException:

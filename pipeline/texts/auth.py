@@ -1,4 +1,4 @@
-"""Japanese texts of sign-in, roles and account management (pipeline.auth, ui_auth, users_cli)."""
+"""Japanese texts of sign-in, roles and account management (access.auth, dashboard.sign_in, cli.users)."""
 from __future__ import annotations
 
 ROLE_LABELS = {
@@ -17,7 +17,9 @@ SIGNED_IN_AS = "サインイン中: {name}（{role}）"
 SIGNED_IN_DEPARTMENT = "所管課コード: {department}"
 SIGN_IN_FAILED = "ユーザー名またはパスワードが正しくありません。"
 SIGN_IN_EMPTY = "ユーザー名とパスワードを入力してください。"
-LOGIN_REQUIRED_TO_VIEW = "この画面を見るにはサインインが必要です。サイドバーからサインインしてください。"
+LOGIN_REQUIRED_TO_VIEW = "この画面を見るにはサインインが必要です。"
+SIGN_IN_ON_THIS_PAGE = "この画面を使うにはサインインが必要です。"
+SIGNING_IN = "サインインしています…"
 
 
 def locked(minutes: int) -> str:
@@ -27,7 +29,7 @@ def locked(minutes: int) -> str:
 
 # --- access control ----------------------------------------------------------
 
-SIGN_IN_REQUIRED = "この操作にはサインインが必要です。サイドバーからサインインしてください。"
+SIGN_IN_REQUIRED = "この操作にはサインインが必要です。"
 
 
 def role_required(roles: list[str]) -> str:

@@ -207,3 +207,122 @@ def test_demo_accounts_fall_back_to_master_departments(tmp_path, fast_hashing):
     assert auth.authenticate(path, "hq", "hq-demo-2026").ok
     # Idempotent: running it again replaces rather than failing.
     assert len(auth.create_demo_accounts(path)) == len(auth.DEMO_ACCOUNTS)
+
+
+# --- sessions (sign-in that survives a reload) -----------------------------------------------
+
+HOUR = timedelta(hours=1)
+
+
+def _stored_sessions(db) -> list[tuple]:
+    with connect(db) as con:
+        return con.execute("SELECT token_sha256, username, role, expires_at FROM auth_sessions").fetchall()
+
+
+def test_session_lifetime_setting():
+    assert auth.session_lifetime({}, {}) == timedelta(hours=8)
+    assert auth.session_lifetime({"auth_settings": {"session_hours": 2}}, {}) == timedelta(hours=2)
+    assert auth.session_lifetime({"auth_settings": {"session_hours": 2}},
+                                 {auth.ENV_SESSION_HOURS: "0.5"}) == timedelta(minutes=30)
+    for bad in ("0", "-1", "abc", "100000", ""):
+        assert auth.session_lifetime({}, {auth.ENV_SESSION_HOURS: bad}) == timedelta(hours=8)
+
+
+def test_a_session_token_is_random_and_stored_only_as_its_sha256(db):
+    token = auth.create_session(db, "d1", lifetime=8 * HOUR, now=T0)
+    other = auth.create_session(db, "d1", lifetime=8 * HOUR, now=T0)
+    assert token != other and len(token) >= 40
+    rows = _stored_sessions(db)
+    digests = {r[0] for r in rows}
+    assert digests == {auth.token_digest(token), auth.token_digest(other)}
+    assert all(token not in str(r) and PASSWORDS["d1"] not in str(r) for r in rows)
+    with connect(db) as con:
+        hashes = {r[0] for r in con.execute("SELECT password_hash FROM accounts").fetchall()}
+    assert not digests & hashes and not any(token in h for h in hashes)
+
+
+def test_session_user_until_expiry(db):
+    token = auth.create_session(db, "d1", lifetime=8 * HOUR, now=T0)
+    expected = auth.User("d1", auth.ROLE_DEPARTMENT, "D01", None, auth.VIA_PASSWORD)
+    assert auth.session_user(db, token, now=T0 + 7 * HOUR) == expected
+    assert auth.session_user(db, token, now=T0 + 8 * HOUR) is None
+    assert auth.find_session(db, token).expires_at == T0 + 8 * HOUR
+
+
+@pytest.mark.parametrize("token", [None, "", "short", "x" * 43 + "!", "a" * 500])
+def test_malformed_or_unknown_tokens_are_nobody(db, token):
+    assert auth.session_user(db, token) is None
+    auth.revoke_session(db, token)                      # harmless
+
+
+def test_sign_out_revokes_only_that_session(db):
+    first = auth.create_session(db, "d1", lifetime=HOUR)
+    second = auth.create_session(db, "d1", lifetime=HOUR)
+    auth.revoke_session(db, first)
+    assert auth.session_user(db, first) is None
+    assert auth.session_user(db, second).username == "d1"
+
+
+def test_removing_an_account_ends_its_sessions(db):
+    token = auth.create_session(db, "d2", lifetime=HOUR)
+    keep = auth.create_session(db, "d1", lifetime=HOUR)
+    auth.remove_account(db, "d2", actor="test")
+    assert auth.session_user(db, token) is None
+    assert [r[1] for r in _stored_sessions(db)] == ["d1"]
+    assert auth.session_user(db, keep).username == "d1"
+
+
+@pytest.mark.parametrize("change", [
+    dict(role=auth.ROLE_VIEWER),
+    dict(role=auth.ROLE_DEPARTMENT, department_code="D02"),
+    dict(role=auth.ROLE_DEPARTMENT, department_code="D01"),        # a new password only
+])
+def test_replacing_an_account_ends_its_sessions(db, change):
+    token = auth.create_session(db, "d1", lifetime=HOUR)
+    auth.add_account(db, "d1", "new-password-1", replace=True, actor="test", **change)
+    assert auth.session_user(db, token) is None
+    assert _stored_sessions(db) == []
+
+
+def test_a_session_whose_role_changed_behind_its_back_is_void(db):
+    token = auth.create_session(db, "d1", lifetime=HOUR)
+    with connect(db, write=True) as con:          # e.g. an administrator editing the table
+        con.execute("UPDATE accounts SET role = 'hq', department_code = NULL WHERE username = 'd1'")
+    assert auth.session_user(db, token) is None
+
+
+def test_a_grant_is_redeemed_once_within_a_minute(db):
+    d1 = auth.get_user(db, "d1")
+    grant = auth.create_grant(db, d1, now=T0)
+    token = auth.redeem_grant(db, grant, lifetime=HOUR, now=T0 + timedelta(seconds=30))
+    assert auth.session_user(db, token, now=T0 + timedelta(minutes=1)).username == "d1"
+    assert auth.redeem_grant(db, grant, lifetime=HOUR, now=T0 + timedelta(seconds=31)) is None
+    late = auth.create_grant(db, d1, now=T0)
+    assert auth.redeem_grant(db, late, lifetime=HOUR, now=T0 + auth.GRANT_LIFETIME) is None
+    with connect(db) as con:
+        stored = [r[0] for r in con.execute("SELECT grant_sha256 FROM auth_grants").fetchall()]
+    assert grant not in stored and late not in stored
+
+
+def test_grants_only_for_built_in_accounts_and_void_when_the_account_goes(db):
+    with pytest.raises(auth.AccessDenied):
+        auth.create_grant(db, None)
+    with pytest.raises(auth.AccessDenied):
+        auth.create_grant(db, auth.User("a@example.jp", auth.ROLE_HQ, via=auth.VIA_OIDC))
+    grant = auth.create_grant(db, auth.get_user(db, "d2"))
+    auth.remove_account(db, "d2", actor="test")
+    assert auth.redeem_grant(db, grant, lifetime=HOUR) is None
+
+
+def test_expired_sessions_are_purged_when_a_new_one_starts(db):
+    auth.create_session(db, "d1", lifetime=HOUR, now=T0)
+    auth.create_session(db, "d2", lifetime=HOUR, now=T0 + 2 * HOUR)
+    assert [r[1] for r in _stored_sessions(db)] == ["d2"]
+
+
+def test_sessions_on_a_warehouse_without_the_tables(tmp_path, fast_hashing):
+    path = tmp_path / "old.duckdb"
+    with connect(path, write=True) as con:
+        con.execute("SELECT 1")
+    assert auth.session_user(path, "a" * 43) is None
+    assert auth.create_session(path, "nobody") is None

@@ -5,7 +5,7 @@ browser context (so cookies/sign-ins do not leak) and its own page.
 
 * `demo_db`   — a fresh demo warehouse built with `python -m pipeline --db DB demo`
                 (falls back to tests/factories.py while pipeline.demo is missing).
-* `app_url`   — `streamlit run app.py` on a free port over a copy of `demo_db`;
+* `app_url`   — `streamlit run server.py` (app.py with the sign-in cookie routes) on a free port over a copy of `demo_db`;
                 read-only tests (pages, accessibility, screenshots) use it.
 * `flow_url`  — a second server over its own copy, for tests that write
                 (uploads, restores), so they cannot change the figures the
@@ -106,7 +106,7 @@ class StreamlitServer:
         env = dict(os.environ, PDCA_DB=str(db), PYTHONUNBUFFERED="1")
         self._log = open(log, "wb")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py",
+            [sys.executable, "-m", "streamlit", "run", "server.py",
              "--server.port", str(self.port), "--server.address", "127.0.0.1",
              "--server.headless", "true", "--browser.gatherUsageStats", "false",
              # other engineers edit pages while the suite runs: no reloads mid-test

@@ -16,11 +16,11 @@ from openpyxl.utils import get_column_letter
 
 from pipeline.access import auth
 from pipeline.ingest import contract as c
-from pipeline.texts import auth as atxt
 from pipeline.texts import dashboard as dtxt
 from pipeline.texts import history as htxt
 from pipeline.texts import upload as utxt
-from tests.browser.helpers import (MAIN, SIDEBAR, goto, metrics, problems, rerun, selected,
+from tests.browser import helpers
+from tests.browser.helpers import (MAIN, goto, metrics, problems, rerun, selected,
                                    wait_ready)
 from tests.ingest.test_template import fill_template_example, header_map
 
@@ -32,11 +32,7 @@ HQ_USER = next(name for name, (_, role, _) in ACCOUNTS.items() if role == auth.R
 
 
 def sign_in(page, username: str) -> None:
-    sidebar = page.locator(SIDEBAR)
-    sidebar.get_by_label(atxt.USERNAME, exact=True).fill(username)
-    sidebar.get_by_label(atxt.PASSWORD, exact=True).fill(ACCOUNTS[username][0])
-    rerun(page, sidebar.get_by_role("button", name=atxt.SIGN_IN, exact=True).click)
-    sidebar.get_by_text("サインイン中", exact=False).first.wait_for()
+    helpers.sign_in(page, username, ACCOUNTS[username][0])
 
 
 def download_template(page, tmp_path):
