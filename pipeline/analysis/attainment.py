@@ -47,7 +47,7 @@ _SUBMISSION_YEARS = "fiscal_year IN (SELECT DISTINCT fiscal_year FROM v_active_s
 def status_by_year(con, f: Filters, until_year: int | None = None) -> pd.DataFrame:
     """Indicators per status per FY (FYs with submissions, up to `until_year`), with shares."""
     extra = [_SUBMISSION_YEARS] + ([f"fiscal_year <= {int(until_year)}"] if until_year else [])
-    where, params = where_clause(f.all_years(), extra=extra)
+    where, params = where_clause(f.all_years(), extra=extra, measure_col="measure_code")
     df = fetch(con, f"SELECT fiscal_year, status, count(*) AS count FROM v_indicator_attainment "
                   f"{where} GROUP BY ALL", params)
     years = sorted(int(y) for y in df["fiscal_year"].unique())
@@ -92,7 +92,7 @@ def attainment_table(con, f: Filters, measure: str | None = None,
     if statuses:
         extra.append("a.status IN (" + ", ".join("?" for _ in statuses) + ")")
     where, params = where_clause(f, dept_col="a.department_code", policy_col="a.policy_code",
-                           year_col="a.fiscal_year", extra=extra)
+                           year_col="a.fiscal_year", extra=extra, measure_col="a.measure_code")
     # extra placeholders come first in the WHERE clause
     lead = ([measure] if measure else []) + list(statuses or ())
     sql = f"""
@@ -132,7 +132,7 @@ def attainment_summary(table: pd.DataFrame) -> AttainmentSummary:
 
 @query
 def indicator_options(con, f: Filters) -> pd.DataFrame:
-    where, params = where_clause(f.all_years())
+    where, params = where_clause(f.all_years(), measure_col="measure_code")
     return fetch(con, f"SELECT indicator_code, indicator_name FROM v_indicators {where} "
                     "ORDER BY sort_order, indicator_code", params)
 

@@ -20,10 +20,16 @@ NOT_REPORTED = txt.NOT_REPORTED
 
 @dataclass(frozen=True)
 class Filters:
-    """The sidebar's selection. None means "all"."""
+    """The sidebar's selection. None means "all".
+
+    `priority` (重点対策のみ): only the actions marked 重点対策 in the master, and what hangs
+    on them — partners by their action, indicators by their measure (an indicator counts
+    when its measure has at least one priority action), departments by their actions and
+    such indicators.  City-wide emissions are not filtered (they belong to no action)."""
     fiscal_year: int | None = None
     department: str | None = None
     policy: str | None = None
+    priority: bool = False
 
     def all_years(self) -> "Filters":
         return replace(self, fiscal_year=None)
@@ -44,10 +50,21 @@ def query(fn):
     return wrapper
 
 
+#: SQL sets behind the 重点対策のみ filter (Filters.priority).
+PRIORITY_ACTIONS = "(SELECT action_code FROM v_actions WHERE priority)"
+PRIORITY_MEASURES = "(SELECT DISTINCT measure_code FROM v_actions WHERE priority)"
+
+
 def where_clause(f: Filters, *, year: bool = True, dept_col: str = "department_code",
            policy_col: str = "policy_code", year_col: str = "fiscal_year",
-           extra: list[str] | None = None) -> tuple[str, list[Any]]:
+           extra: list[str] | None = None, action_col: str = "action_code",
+           measure_col: str | None = None) -> tuple[str, list[Any]]:
+    """WHERE for the filters.  With `f.priority`, rows are kept by `action_col` (a priority
+    action) or, when `measure_col` is given (indicator rows), by their measure."""
     parts, params = list(extra or []), []
+    if f.priority:
+        parts.append(f"{measure_col} IN {PRIORITY_MEASURES}" if measure_col
+                     else f"{action_col} IN {PRIORITY_ACTIONS}")
     if year and f.fiscal_year is not None:
         parts.append(f"{year_col} = ?")
         params.append(int(f.fiscal_year))

@@ -70,3 +70,21 @@ def opinion_chart(counts: pd.DataFrame, title: str, height: int = 300):
                  tip("published", txt.TIP_PUBLISHED, "d")])
     text = alt.Chart(totals).mark_text(dy=-8, fontSize=15).encode(x=x, y="opinions:Q", text="opinions:Q")
     return alt.layer(bars, text).properties(title=chart_title(title, txt.CHART_SUBTITLE), height=height)
+
+
+@query
+def open_council_opinions(con, fiscal_year: int) -> int:
+    """環境審議会 opinions on the reports of FYs before `fiscal_year` whose latest follow-up
+    status is not 対応済 (what the FY's report still has to answer)."""
+    from pipeline.texts import council as ctxt
+    return int(con.execute(f"""
+        WITH latest AS (
+            SELECT opinion_id, status,
+                   row_number() OVER (PARTITION BY opinion_id
+                                      ORDER BY status_year DESC, recorded_at DESC) AS rn
+            FROM council_followups)
+        SELECT count(*) FROM council_opinions o
+        LEFT JOIN latest l ON l.opinion_id = o.opinion_id AND l.rn = 1
+        WHERE o.fiscal_year < ? AND coalesce(o.source, '{c.OPINION_SOURCE_COUNCIL}') = ?
+          AND coalesce(l.status, '') <> ?""",
+        [int(fiscal_year), c.OPINION_SOURCE_COUNCIL, ctxt.STATUS_DONE]).fetchone()[0])

@@ -53,7 +53,7 @@ def stakeholders_by_category(con, f: Filters) -> pd.DataFrame:
 def stakeholder_heatmap(con, f: Filters) -> pd.DataFrame:
     """Partner category × basic policy for the selected FY, zeros included."""
     where, params = where_clause(f, dept_col="s.department_code", policy_col="s.policy_code",
-                           year_col="s.fiscal_year")
+                           year_col="s.fiscal_year", action_col="s.action_code")
     pol_where, pol_params = ("WHERE policy_code = ?", [f.policy]) if f.policy else ("", [])
     df = fetch(con, f"""
         WITH agg AS (

@@ -61,7 +61,8 @@ def pdca_matrix(con, f: Filters, max_actions: int | None = None) -> pd.DataFrame
 
 
 def _pdca_matrix(con, f: Filters) -> pd.DataFrame:
-    where, params = where_clause(f.all_years(), dept_col="s.department_code", policy_col="s.policy_code")
+    where, params = where_clause(f.all_years(), dept_col="s.department_code", policy_col="s.policy_code",
+                                 action_col="s.action_code")
     return fetch(con, f"""
         SELECT s.action_code, s.action_name, s.measure_code, m.measure_name, s.fiscal_year,
                s.stages, s.reported, s.department_code
@@ -138,7 +139,8 @@ def incomplete_cycles(con, f: Filters) -> pd.DataFrame:
     cols = ["action_code", "action_name", "department_name", "stages", "reasons",
             "self_evaluation", "direction"]
     where, params = where_clause(f, dept_col="s.department_code", policy_col="s.policy_code",
-                           year_col="s.fiscal_year", extra=["s.stages < 4"])
+                           year_col="s.fiscal_year", extra=["s.stages < 4"],
+                           action_col="s.action_code")
     df = fetch(con, f"""
         SELECT s.action_code, s.action_name, d.department_name, s.stages, s.reported,
                s."do", s."check", s.act, s.self_evaluation, s.direction
@@ -160,8 +162,9 @@ _GRADE_RANK = {"A": 4, "B": 3, "C": 2, "D": 1}
 def self_evaluation_transitions(con, f: Filters, from_year: int, to_year: int) -> pd.DataFrame:
     """Actions active in both FYs, counted by (grade in from_year, grade in to_year)."""
     where, params = where_clause(f.all_years(), dept_col="a.department_code",
-                           policy_col="a.policy_code", year_col="a.fiscal_year")
-    cond = where.replace("WHERE", "AND") if where else ""
+                           policy_col="a.policy_code", year_col="a.fiscal_year",
+                           action_col="a.action_code")
+    cond = "AND " + where[len("WHERE "):] if where else ""
     df = fetch(con, f"""
         SELECT coalesce(a.self_evaluation, '{NOT_REPORTED}') AS from_grade,
                coalesce(b.self_evaluation, '{NOT_REPORTED}') AS to_grade, count(*) AS count
@@ -296,3 +299,25 @@ def transitions_chart(df: pd.DataFrame, from_year: int, to_year: int, title: str
         text="count:Q",
         color=alt.condition(f"datum.count > {mx * 0.55}", alt.value("white"), alt.value("black")))
     return alt.layer(rect, text).properties(title=chart_title(title), height=320)
+
+
+#: 自己評価 grades that say an action is behind (C やや遅れ, D 遅れ・未着手).
+LAGGING_GRADES = ("C", "D")
+
+
+@query
+def flagged_actions(con, f: Filters) -> pd.DataFrame:
+    """Actions of the selected FY rated C/D, or whose 今後の方向性 is a revision (改善, 縮小,
+    休止・廃止): what a policy's paragraph of the narrative names."""
+    cols = ["action_code", "action_name", "policy_code", "self_evaluation", "direction",
+            "lagging", "revising"]
+    if f.fiscal_year is None:
+        return pd.DataFrame(columns=cols)
+    grades = ", ".join(f"'{g}'" for g in LAGGING_GRADES)
+    revising = ", ".join(f"'{d}'" for d in c.DIRECTIONS_NEEDING_REVISION)
+    where, params = where_clause(f, extra=[f"(self_evaluation IN ({grades}) OR direction IN ({revising}))"])
+    return fetch(con, f"""
+        SELECT action_code, action_name, policy_code, self_evaluation, direction,
+               coalesce(self_evaluation IN ({grades}), FALSE) AS lagging,
+               coalesce(direction IN ({revising}), FALSE) AS revising
+        FROM v_pdca_status {where} ORDER BY sort_order, action_code""", params)[cols]

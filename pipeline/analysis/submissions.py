@@ -14,7 +14,7 @@ from pipeline.analysis.chart_style import (
     tip,
     with_fy_label,
 )
-from pipeline.analysis.common import Filters, fetch, query
+from pipeline.analysis.common import PRIORITY_MEASURES, Filters, fetch, query
 from pipeline.ingest import contract as c
 from pipeline.texts import dashboard as txt
 
@@ -30,6 +30,10 @@ def _department_scope(f: Filters) -> tuple[str, list]:
             SELECT department_code FROM v_actions WHERE policy_code = ?
             UNION SELECT department_code FROM v_indicators WHERE policy_code = ?)""")
         params += [f.policy, f.policy]
+    if f.priority:
+        parts.append(f"""d.department_code IN (
+            SELECT department_code FROM v_actions WHERE priority
+            UNION SELECT department_code FROM v_indicators WHERE measure_code IN {PRIORITY_MEASURES})""")
     return ("WHERE " + " AND ".join(parts)) if parts else "", params
 
 

@@ -1,6 +1,6 @@
 """Streamlit glue shared by every page: shell, sidebar filters, cached queries, chart blocks.
 
-- Filters (FY, 所管課, 基本方針) and presentation mode live in the URL query
+- Filters (FY, 所管課, 基本方針, 重点対策のみ) and presentation mode live in the URL query
   parameters (`?fy=2024&dept=D01&policy=P1&present=1`), so a shared link
   reproduces the view; they are also kept in the session so switching pages
   keeps them even though page navigation clears the URL parameters.
@@ -37,9 +37,11 @@ SECTION_DASHBOARD = "ダッシュボード"
 SECTION_WORK = "提出・報告"
 
 QP_FY, QP_DEPT, QP_POLICY, QP_PRESENT = "fy", "dept", "policy", "present"
+QP_PRIORITY = "priority"
 _STATE = "_dashboard_filters"
 _PRESENT = "_dashboard_present"
 W_FY, W_DEPT, W_POLICY, W_PRESENT = "flt_fy", "flt_dept", "flt_policy", "flt_present"
+W_PRIORITY = "flt_priority"
 
 PRESENT_CSS = """
 <style>
@@ -350,6 +352,7 @@ def _state() -> dict:
             "fy": int(fy) if fy and fy.strip().isdigit() else None,
             "dept": qp.get(QP_DEPT) or "",
             "policy": qp.get(QP_POLICY) or "",
+            "priority": qp.get(QP_PRIORITY) == "1",
         }
     return st.session_state[_STATE]
 
@@ -371,7 +374,8 @@ def _choice(widget: str, name: str, options: list, label: str, fmt) -> object:
 
 def _sync_url(f: common.Filters) -> None:
     wanted = {QP_FY: str(f.fiscal_year) if f.fiscal_year is not None else None,
-              QP_DEPT: f.department, QP_POLICY: f.policy}
+              QP_DEPT: f.department, QP_POLICY: f.policy,
+              QP_PRIORITY: "1" if f.priority else None}
     for key, value in wanted.items():
         current = st.query_params.get(key)
         if value and current != value:
@@ -401,7 +405,11 @@ def filters(*, year: bool = True) -> common.Filters:
                    lambda code: dept_names.get(code, txt.ALL) if code else txt.ALL)
     policy = _choice(W_POLICY, "policy", [""] + list(pol_names), txt.POLICY_LABEL,
                      lambda code: f"{code} {pol_names[code]}" if code in pol_names else txt.ALL)
-    f = common.Filters(fy if year else _state().get("fy"), dept or None, policy or None)
+    st.session_state[W_PRIORITY] = bool(_state().get("priority"))
+    priority = area.toggle(txt.PRIORITY_LABEL, key=W_PRIORITY, help=txt.PRIORITY_HELP,
+                           on_change=_store, args=(W_PRIORITY, "priority"))
+    f = common.Filters(fy if year else _state().get("fy"), dept or None, policy or None,
+                       bool(priority))
     _sync_url(f)
     area.caption(txt.SHARE_HINT)
     return f

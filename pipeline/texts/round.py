@@ -244,3 +244,211 @@ def smtp_auth_failed(host: str, port: int, reason: str) -> str:
 
 def smtp_send_failed(host: str, port: int, to: str, reason: str) -> str:
     return f"メールサーバー {host}:{port} が {to} あてのメールを受け付けませんでした（{reason}）。"
+
+
+# --- the drafted narrative (です・ます; counts with 件, percentages with one decimal) ----------
+
+NARRATIVE_STYLE = "です・ます"
+OVERVIEW_TITLE = "概要"
+OPERATIONS_TITLE = "市の事務事業に伴う排出量（事務事業編）"
+MARK_SAVED = "保存済みの文章"
+MARK_DRAFT = "自動作成の下書き"
+
+
+def kt(value: float) -> str:
+    return f"{value:,.1f}千t-CO2"
+
+
+def tco2(value: float) -> str:
+    return f"{value:,.1f}t-CO2"
+
+
+def pct1(value: float) -> str:
+    return f"{value:.1f}%"
+
+
+def count(n: int) -> str:
+    return f"{int(n):,}件"
+
+
+def _updown(value: float, down: str = "減少", up: str = "増加") -> str:
+    return down if value < 0 else up
+
+
+def names_list(names: list[str], limit: int = 3) -> str:
+    shown = "、".join(f"「{n}」" for n in names[:limit])
+    rest = len(names) - limit
+    return shown + (f"ほか{count(rest)}" if rest > 0 else "")
+
+
+EMISSIONS_NO_BASE = "計画マスタに基準年度の排出量がないため、区域の排出量は記載していません。"
+
+
+def emissions_no_actual(base_year: int, base_kt: float, fy: int) -> str:
+    return (f"区域の温室効果ガス排出量は、基準年度（{base_year}年度）が{kt(base_kt)}です。"
+            f"{fy}年度までの実績はまだ計画マスタに登録されていないため、増減は記載していません。")
+
+
+def emissions_latest(latest_year: int, latest_kt: float, base_year: int, base_kt: float,
+                     reduction_pct: float) -> str:
+    head = (f"区域の温室効果ガス排出量（森林吸収を差し引いた正味の量）は、最新の実績である"
+            f"{latest_year}年度に{kt(latest_kt)}で、基準年度（{base_year}年度）の{kt(base_kt)}から")
+    if round(reduction_pct, 1) == 0:
+        return head + "ほぼ変わっていません。"
+    return head + f"{pct1(abs(reduction_pct))}{'減少' if reduction_pct > 0 else '増加'}しました。"
+
+
+def emissions_previous(previous_year: int, previous_kt: float, change_pct: float) -> str:
+    head = f"前回の実績（{previous_year}年度）の{kt(previous_kt)}と比べると、"
+    if round(change_pct, 1) == 0:
+        return head + "ほぼ同じです。"
+    return head + f"{pct1(abs(change_pct))}{_updown(change_pct)}しています。"
+
+
+EMISSIONS_ONE_ACTUAL = "実績は1か年度分のみのため、実績どうしの増減は示していません。"
+PACE_NO_TARGET = "目標年度の排出量が計画マスタにないため、削減のペースは評価していません。"
+PACE_NO_RATE = "基準年度からの年平均削減率を計算できないため、削減のペースは評価していません。"
+
+
+def pace(actual: float, needed: float, target_year: int, target_kt: float, on_track: bool) -> str:
+    head = (f"基準年度からの年平均削減率は{pct1(actual)}で、{target_year}年度の目標（{kt(target_kt)}）"
+            f"の達成に必要な年平均{pct1(needed)}")
+    if on_track:
+        return head + "以上であり、現在のペースは目標の達成に十分です。"
+    return head + "に届いておらず、目標の達成には削減の加速が必要です。"
+
+
+def no_submissions(fy: int) -> str:
+    return (f"{fy}年度の取組状況報告はまだ提出されていないため、指標・事業・連携主体の状況は"
+            "記載していません。")
+
+
+def status_counts(subject: str, counts: dict[str, int], statuses) -> str:
+    parts = "、".join(f"{s}{count(counts.get(s, 0))}" for s in statuses)
+    return f"{subject}{count(sum(counts.values()))}の状況は、{parts}です。"
+
+
+def no_indicators(fy: int) -> str:
+    return f"{fy}年度に評価の対象となる指標はありません。"
+
+
+def good_change(previous: int, current: int) -> str:
+    if current == previous:
+        return f"達成・順調の合計は{count(current)}で、前年度と同じです。"
+    return (f"達成・順調の合計は前年度の{count(previous)}から{count(current)}に"
+            f"{'増えました' if current > previous else '減りました'}。")
+
+
+def no_previous(fy: int) -> str:
+    return f"{fy - 1}年度の報告がないため、前年度との比較は行っていません。"
+
+
+def pdca(actions: int, reported: int, complete: int, pct: float | None) -> str:
+    share = f"（{pct1(pct)}）" if pct is not None else ""
+    return (f"事業{count(actions)}のうち{count(reported)}について報告があり、PDCAの4段階"
+            f"（計画・実施・評価・改善）がすべてそろった事業は{count(complete)}{share}です。")
+
+
+def pdca_change(previous_pct: float, change: float) -> str:
+    if round(change, 1) == 0:
+        return f"4段階がそろった割合は前年度（{pct1(previous_pct)}）と同じです。"
+    return (f"4段階がそろった割合は前年度（{pct1(previous_pct)}）から{abs(change):.1f}ポイント"
+            f"{'上昇' if change > 0 else '低下'}しました。")
+
+
+def no_partners(fy: int) -> str:
+    return f"{fy}年度に報告された連携主体との連携はありません。"
+
+
+def partners(collaborations: int, participants: int, co2_t: float) -> str:
+    return (f"連携主体との連携は{count(collaborations)}で、参加人数・団体数は延べ{int(participants):,}人・団体、"
+            f"報告されたCO2削減量は{tco2(co2_t)}です。")
+
+
+def partners_change(previous: int, current: int) -> str:
+    if current == previous:
+        return "連携の件数は前年度と同じです。"
+    return (f"連携の件数は前年度の{count(previous)}から"
+            f"{'増えました' if current > previous else '減りました'}。")
+
+
+def council_open(n: int) -> str:
+    if n == 0:
+        return "環境審議会から受けた意見のうち、対応が済んでいないものはありません。"
+    return f"環境審議会から受けた意見のうち、対応が済んでいないものが{count(n)}あります。"
+
+
+# policy paragraphs
+
+def policy_no_report(fy: int) -> str:
+    return f"この基本方針の事業は、{fy}年度の報告がまだありません。"
+
+
+def policy_pdca(actions: int, complete: int, pct: float | None) -> str:
+    share = f"（{pct1(pct)}）" if pct is not None else ""
+    return f"事業{count(actions)}のうち、PDCAの4段階がそろったものは{count(complete)}{share}です。"
+
+
+def mover_up(name: str, before: float, after: float) -> str:
+    return (f"前年度から達成率が最も上がった指標は「{name}」で、{pct1(before)}から{pct1(after)}へ"
+            f"{round(after, 1) - round(before, 1):.1f}ポイント上昇しました。")
+
+
+def mover_down(name: str, before: float, after: float) -> str:
+    return (f"達成率が最も下がった指標は「{name}」で、{pct1(before)}から{pct1(after)}へ"
+            f"{round(before, 1) - round(after, 1):.1f}ポイント低下しました。")
+
+
+MOVERS_NONE_COMPARABLE = "前年度と比べられる指標の実績がないため、指標の変化は記載していません。"
+MOVERS_UNCHANGED = "前年度と比べて達成率が変わった指標はありません。"
+
+
+def lagging(names: list[str]) -> str:
+    if not names:
+        return "自己評価がC（やや遅れ）またはD（遅れ・未着手）の事業はありません。"
+    return (f"自己評価がC（やや遅れ）またはD（遅れ・未着手）の事業は{count(len(names))}で、"
+            f"{names_list(names)}です。")
+
+
+def revising(names: list[str]) -> str:
+    if not names:
+        return "今後の方向性を改善・縮小・休止・廃止として見直す事業はありません。"
+    return (f"今後の方向性を改善・縮小・休止・廃止として見直す事業は{count(len(names))}"
+            f"（{names_list(names)}）です。")
+
+
+# 事務事業編
+
+def operations_no_data(fy: int) -> str:
+    return f"{fy}年度の市の事務事業のエネルギー使用量は、まだ報告されていません。"
+
+
+def operations_total(fy: int, t: float, base_year: int, base_t: float, reduction_pct: float,
+                     provisional: bool) -> str:
+    head = f"市の事務事業に伴う温室効果ガス排出量は、{fy}年度に{tco2(t)}"
+    if provisional:
+        head += "（一部に暫定の排出係数を使用）"
+    head += f"で、基準年度（{base_year}年度）の{tco2(base_t)}から"
+    if round(reduction_pct, 1) == 0:
+        return head + "ほぼ変わっていません。"
+    return head + f"{pct1(abs(reduction_pct))}{'減少' if reduction_pct > 0 else '増加'}しました。"
+
+
+def operations_target(target_year: int, target_t: float, status: str) -> str:
+    return f"{target_year}年度の目標は{tco2(target_t)}で、目標に対する状況は「{status}」です。"
+
+
+def operations_change(previous_year: int, change: float, usage: float, factor: float,
+                      factor_share: float | None) -> str:
+    if round(change, 1) == 0:
+        head = f"前年度（{previous_year}年度）からの増減はほとんどありません。"
+    else:
+        head = f"前年度（{previous_year}年度）から{tco2(abs(change))}{_updown(change)}しました。"
+    head += (f"要因を分けると、使用量の変化によるものが{tco2(abs(usage))}の{_updown(usage)}、"
+             f"排出係数（主に電気）の変化によるものが{tco2(abs(factor))}の{_updown(factor)}です。")
+    if factor_share is not None:
+        head += f"増減要因の大きさのうち、排出係数の変化が占める割合は{pct1(factor_share)}です。"
+    return head
+
+
+OPERATIONS_NO_PREVIOUS = "前年度のデータがないため、増減の要因は示していません。"
