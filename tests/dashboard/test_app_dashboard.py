@@ -257,7 +257,8 @@ def test_presentation_mode_from_url(monkeypatch, small_db, page):
     assert spec["config"]["title"]["fontSize"] > 20
     plain = open_page(monkeypatch, small_db, page)
     if page == PAGES[0]:          # shell elements are in the tree of the first run only
-        assert at.sidebar.toggle[0].value is True and plain.sidebar.toggle[0].value is False
+        assert at.toggle(key="flt_present").value is True
+        assert plain.toggle(key="flt_present").value is False
         assert any("font-size: 20px" in m.value for m in at.markdown)
         assert not any("font-size: 20px" in m.value for m in plain.markdown)
     assert json.loads(plain.get("vega_lite_chart")[0].proto.spec)["config"]["title"]["fontSize"] == 20
@@ -298,3 +299,14 @@ def test_filters_come_before_the_sign_in_box(monkeypatch, small_db):
     at = open_page(monkeypatch, small_db, PAGES[0])
     labels = _sidebar_labels(at.sidebar)
     assert labels.index(txt.FILTERS_HEADER) < labels.index(txt.FY_LABEL) < labels.index(atxt.USERNAME)
+
+
+def test_priority_filter_from_url_and_back(monkeypatch, small_db):
+    """重点対策のみ is kept in the URL like the other filters (?priority=1) and narrows the page."""
+    at = open_page(monkeypatch, small_db, "pages/pdca.py", {"fy": "2024", "priority": "1"})
+    assert not at.exception
+    assert at.toggle(key="flt_priority").value is True
+    assert at.query_params.get("priority") in ("1", ["1"])
+    at.toggle(key="flt_priority").set_value(False).run()
+    assert not at.exception
+    assert "priority" not in at.query_params
