@@ -41,7 +41,8 @@ SHELL_PAGE = """
 import streamlit as st
 from pipeline.dashboard import ui
 from pipeline.dashboard import sign_in
-st.set_page_config(page_title=ui.APP_TITLE, layout="wide")
+from pipeline.texts import dashboard as dtxt
+st.set_page_config(page_title=dtxt.APP_TITLE, layout="wide")
 def empty():
     st.write("")
 navigation = st.navigation([st.Page(empty, title="empty", default=True)])

@@ -30,7 +30,7 @@ else:
     summary = ui.derive(attainment.attainment_summary, table)
     cols = st.columns(3)
     cols[0].metric(txt.ATTAINMENT_METRIC_COUNT, ui.fmt_num(summary.indicators))
-    cols[1].metric(txt.status_metric("達成・順調"), ui.fmt_num(summary.good))
+    cols[1].metric(txt.GOOD_STATUSES_METRIC, ui.fmt_num(summary.good))
     cols[2].metric(txt.ATTAINMENT_METRIC_AVG, ui.fmt_num(summary.median_pct, 1, "%"))
     title = txt.attainment_chart_title(fy, summary.good, summary.indicators)
     shown = ["indicator_code", "indicator_name", "policy_name", "measure_name",

@@ -33,7 +33,7 @@ ui.chart_block(ui.lazy(pdca.funnel_chart, funnel, title), funnel, title, f"pdca_
 grades_box, directions_box = st.container(), st.container()
 with grades_box:
     grades = ui.q(pdca.self_evaluation_distribution, f)
-    title = txt.grade_title(fy, common.share_of(grades, "grade", ("A", "B")))
+    title = txt.grade_title(fy, pdca.good_grade_share(grades))
     ui.chart_block(ui.lazy(pdca.grade_chart, grades, title), grades if grades["count"].sum() else None, title,
                    f"pdca_self_evaluation_{fy}")
 with directions_box:

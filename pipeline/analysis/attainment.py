@@ -121,7 +121,7 @@ class AttainmentSummary:
 
 def attainment_summary(table: pd.DataFrame) -> AttainmentSummary:
     """Counts and median attainment of an `attainment_table` frame."""
-    good = sum(1 for s in table["status"].tolist() if s in (c.STATUS_ACHIEVED, c.STATUS_ON_TRACK))
+    good = sum(1 for s in table["status"].tolist() if s in c.GOOD_STATUSES)
     values = sorted(float(v) for v in table["attainment_pct"].tolist() if not is_missing(v))
     if not values:
         return AttainmentSummary(len(table), good, None)
@@ -214,7 +214,7 @@ def indicator_detail(con, indicator_code: str, until_year: int | None = None) ->
 def good_share_span(share: pd.DataFrame) -> Span:
     """First and last FY of a `status_by_year` frame and the % of indicators 達成 or 順調
     in each (the change is that of the share)."""
-    good = share[share["status"].isin([c.STATUS_ACHIEVED, c.STATUS_ON_TRACK])]
+    good = share[share["status"].isin(c.GOOD_STATUSES)]
     return span_change(good.groupby("fiscal_year", as_index=False)["share_pct"].sum(), "share_pct")
 
 
@@ -223,12 +223,12 @@ def status_counts_chart(counts: pd.DataFrame, title: str, height: int = 260):
     data = counts.copy()
     y = alt.Y("status:N", sort=list(c.STATUSES), title=None)
     bars = alt.Chart(data).mark_bar(height=30).encode(
-        x=alt.X("count:Q", title="指標数", axis=alt.Axis(tickMinStep=1), scale=headroom(data, "count")),
+        x=alt.X("count:Q", title=txt.INDICATORS_AXIS, axis=alt.Axis(tickMinStep=1), scale=headroom(data, "count")),
         y=y, color=alt.Color("status:N", scale=status_scale(), legend=None),
         tooltip=[tip("status", txt.COLUMNS["status"], kind="N"),
-                 tip("count", "指標数（指標）", "d"),
-                 tip("previous", "前年度（指標）", "d"),
-                 tip("change", "前年度からの増減（指標）", "+d")])
+                 tip("count", txt.INDICATORS_TIP, "d"),
+                 tip("previous", txt.PREVIOUS_INDICATORS_TIP, "d"),
+                 tip("change", txt.CHANGE_INDICATORS_TIP, "+d")])
     text = alt.Chart(data).mark_text(align="left", dx=6, fontSize=18, fontWeight="bold").encode(
         x="count:Q", y=y, text="count:Q")
     return alt.layer(bars, text).properties(title=chart_title(title), height=height)
@@ -246,13 +246,13 @@ def attainment_chart(table: pd.DataFrame, title: str, subtitle: str | None = Non
     y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=420))
     tips = [tip("indicator_name", txt.COLUMNS["indicator_name"], kind="N"),
             tip("status", txt.COLUMNS["status"], kind="N"),
-            tip("attainment_pct", "達成率（%）", ",.1f"),
-            tip("expected_pct", "直線経路での達成率（%）", ",.1f"),
+            tip("attainment_pct", txt.ATTAINMENT_AXIS, ",.1f"),
+            tip("expected_pct", txt.EXPECTED_ATTAINMENT_TIP, ",.1f"),
             tip("actual_value", txt.COLUMNS["actual_value"], ",.2f"),
             tip("target_value", txt.COLUMNS["target_value"], ",.2f"),
             tip("unit", txt.COLUMNS["unit"], kind="N")]
     bars = alt.Chart(data).mark_bar(height=20).encode(
-        x=alt.X("attainment_plot:Q", title="達成率（%）", scale=alt.Scale(domain=[-50, 150])),
+        x=alt.X("attainment_plot:Q", title=txt.ATTAINMENT_AXIS, scale=alt.Scale(domain=[-50, 150])),
         y=y, color=alt.Color("status:N", title=txt.COLUMNS["status"], scale=status_scale()),
         tooltip=tips)
     ticks = alt.Chart(data).mark_tick(color=BLACK, thickness=3, size=26).encode(
@@ -262,21 +262,21 @@ def attainment_chart(table: pd.DataFrame, title: str, subtitle: str | None = Non
     note = alt.Chart(missing).mark_text(align="left", dx=4, fontSize=13, color="#555555").encode(
         x="x:Q", y=y, text="note:N")
     return alt.layer(bars, ticks, goal, note).properties(
-        title=chart_title(title, subtitle or "黒い縦線＝直線経路で今あるべき位置、点線＝目標（100%）"),
+        title=chart_title(title, subtitle or txt.ATTAINMENT_SUBTITLE),
         height=height)
 
 
 def indicator_detail_chart(detail, title: str, subtitle: str | None = None, height: int = 440):
     """Actual values against the straight path and the target, with the trend projection."""
     unit = detail.unit
-    y_title = f"{detail.indicator_name}（{unit}）"
+    y_title = txt.with_unit(detail.indicator_name, unit)
     # Room right of the target year for the target / projection labels, so they never sit
     # on the path or the projection line (nothing is drawn after the target year).
     first_year = int(min([detail.target_year, *detail.path["fiscal_year"].tolist(),
                           *detail.series["fiscal_year"].tolist()]))
     room = max(3, round(0.3 * (detail.target_year - first_year)))
     axis = alt.Axis(title=txt.COLUMNS["fiscal_year"], format="d", tickMinStep=1,
-                    labelExpr=f"datum.value <= {int(detail.target_year)} ? datum.value + '年度' : ''")
+                    labelExpr=f"datum.value <= {int(detail.target_year)} ? datum.value + '{txt.FY_SUFFIX}' : ''")
     x = alt.X("fiscal_year:Q", axis=axis,
               scale=alt.Scale(nice=False, padding=16, domain=[first_year, int(detail.target_year) + room]))
     frames = []
@@ -296,7 +296,7 @@ def indicator_detail_chart(detail, title: str, subtitle: str | None = None, heig
     color = alt.Color("series:N", title=None, scale=alt.Scale(domain=domain, range=colors))
     tips = [tip("series", txt.COLUMNS["series"], kind="N"),
             tip("fiscal_year", txt.COLUMNS["fiscal_year"], "d"),
-            alt.Tooltip("value:Q", title=f"値（{unit}）", format=",.2f")]
+            alt.Tooltip("value:Q", title=txt.value_tip(unit), format=",.2f")]
     base = alt.Chart(data).encode(x=x, y=alt.Y("value:Q", title=y_title), color=color, tooltip=tips)
     path_line = base.transform_filter(alt.datum.series == txt.SERIES_PATH).mark_line(
         strokeDash=[8, 5], strokeWidth=2.5)
@@ -329,14 +329,14 @@ def status_share_chart(df: pd.DataFrame, title: str, height: int = 360):
     data["status_order"] = data["status"].map(order)
     return alt.Chart(data).mark_bar(size=48).encode(
         x=alt.X("fy_label:N", title=txt.COLUMNS["fiscal_year"], axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("share_pct:Q", title="指標の割合（%）", stack="zero", scale=alt.Scale(domain=[0, 100])),
+        y=alt.Y("share_pct:Q", title=txt.STATUS_SHARE_AXIS, stack="zero", scale=alt.Scale(domain=[0, 100])),
         color=alt.Color("status:N", title=txt.COLUMNS["status"], scale=status_scale(),
                         sort=list(c.STATUSES)),
         order=alt.Order("status_order:Q"),
         tooltip=[tip("fy_label", txt.COLUMNS["fiscal_year"], kind="N"),
                  tip("status", txt.COLUMNS["status"], kind="N"),
-                 tip("count", "指標数（指標）", "d"),
-                 tip("share_pct", "割合（%）", ".1f")],
+                 tip("count", txt.INDICATORS_TIP, "d"),
+                 tip("share_pct", txt.SHARE_TIP, ".1f")],
     ).properties(title=chart_title(title), height=height)
 
 
@@ -346,10 +346,10 @@ def status_compare_chart(df: pd.DataFrame, title: str, height: int = 300):
     return alt.Chart(data).mark_bar().encode(
         x=alt.X("status:N", sort=list(c.STATUSES), title=None, axis=alt.Axis(labelAngle=0)),
         xOffset=alt.XOffset("fy_label:N", title=txt.COLUMNS["fiscal_year"]),
-        y=alt.Y("count:Q", title="指標数", axis=alt.Axis(tickMinStep=1)),
+        y=alt.Y("count:Q", title=txt.INDICATORS_AXIS, axis=alt.Axis(tickMinStep=1)),
         color=alt.Color("fy_label:N", title=txt.COLUMNS["fiscal_year"],
                         scale=alt.Scale(range=[SKY, BLUE])),
         tooltip=[tip("fy_label", txt.COLUMNS["fiscal_year"], kind="N"),
                  tip("status", txt.COLUMNS["status"], kind="N"),
-                 tip("count", "指標数（指標）", "d")],
+                 tip("count", txt.INDICATORS_TIP, "d")],
     ).properties(title=chart_title(title), height=height)

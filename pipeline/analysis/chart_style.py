@@ -56,8 +56,7 @@ STAGE_WHITE_TEXT_FROM = 2
 STAGE_OF = {"plan": 1, "do": 2, "check": 3, "act": 4}
 
 
-SECTOR_COLORS = {"産業": BLUE, "業務その他": ORANGE, "家庭": GREEN, "運輸": VERMILLION,
-                 "廃棄物": PURPLE, "その他ガス": SKY, "森林吸収": GREY}
+SECTOR_COLORS = dict(zip(c.SECTORS, (BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, GREY), strict=True))
 
 
 SUBMITTED_COLORS = {txt.SUBMITTED: GREEN, txt.NOT_SUBMITTED: VERMILLION}
@@ -87,7 +86,7 @@ def tip(field: str, title: str, fmt: str | None = None, kind: str = "Q") -> alt.
 
 
 def fy_axis(title: str = txt.COLUMNS["fiscal_year"]) -> alt.Axis:
-    return alt.Axis(title=title, format="d", labelExpr="datum.value + '年度'", tickMinStep=1)
+    return alt.Axis(title=title, format="d", labelExpr=f"datum.value + '{txt.FY_SUFFIX}'", tickMinStep=1)
 
 
 def headroom(df: pd.DataFrame, column: str, extra: float = 0.18) -> alt.Scale:

@@ -208,14 +208,14 @@ def sector_change_chart(df: pd.DataFrame, title: str, height: int = 380):
     data = df[df["sector"].isin(sectors)]
     x = alt.X("fiscal_year:Q", axis=fy_axis(), scale=alt.Scale(nice=False, padding=10))
     base = alt.Chart(data).encode(
-        x=x, y=alt.Y("change_pct:Q", title="基準年度からの増減（%）"),
+        x=x, y=alt.Y("change_pct:Q", title=txt.CHANGE_FROM_BASE),
         color=alt.Color("sector:N", title=txt.COLUMNS["sector"],
                         scale=alt.Scale(domain=sectors, range=[SECTOR_COLORS[s] for s in sectors]),
                         sort=sectors),
         tooltip=[tip("sector", txt.COLUMNS["sector"], kind="N"),
                  tip("fiscal_year", txt.COLUMNS["fiscal_year"], "d"),
                  tip("kt_co2", txt.COLUMNS["kt_co2"], ",.1f"),
-                 tip("change_pct", "基準年度からの増減（%）", "+.1f")])
+                 tip("change_pct", txt.CHANGE_FROM_BASE, "+.1f")])
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color=GREY).encode(y="y:Q")
     lines = base.mark_line(strokeWidth=3, point=alt.OverlayMarkDef(size=70, filled=True))
     last = data.sort_values("fiscal_year").groupby("sector").tail(1)

@@ -81,17 +81,17 @@ def top_organisations(con, f: Filters, limit: int = 10) -> pd.DataFrame:
     where, params = where_clause(f, extra=["nullif(trim(organisation), '') IS NOT NULL"])
     return fetch(con, f"""
         SELECT trim(organisation) AS organisation,
-               string_agg(DISTINCT stakeholder_type, '・' ORDER BY stakeholder_type) AS stakeholder_types,
+               string_agg(DISTINCT stakeholder_type, ? ORDER BY stakeholder_type) AS stakeholder_types,
                count(*) AS collaborations, count(DISTINCT action_code) AS actions,
                coalesce(sum(participants), 0)::BIGINT AS participants,
                coalesce(sum(co2_reduction_t), 0)::DOUBLE AS co2_t
         FROM v_stakeholder_contributions {where}
         GROUP BY 1 ORDER BY collaborations DESC, participants DESC, organisation
-        LIMIT {int(limit)}""", params)
+        LIMIT {int(limit)}""", [txt.LIST_SEPARATOR, *params])
 
 
 def _measure_tip(measure: str) -> alt.Tooltip:
-    return tip(measure, f"{txt.STAKE_MEASURES[measure]}（{txt.STAKE_UNITS[measure]}）",
+    return tip(measure, txt.with_unit(txt.STAKE_MEASURES[measure], txt.STAKE_UNITS[measure]),
                 ",.1f" if measure == "co2_t" else ",d")
 
 
@@ -102,7 +102,7 @@ def category_bar_chart(df: pd.DataFrame, measure: str, title: str):
     y = alt.Y("stakeholder_type:N", sort=data["stakeholder_type"].tolist(), title=None)
     fmt = ",.1f" if measure == "co2_t" else ",d"
     bars = alt.Chart(data).mark_bar(height=22, color=NEUTRAL).encode(
-        x=alt.X(f"{measure}:Q", title=f"{txt.STAKE_MEASURES[measure]}（{txt.STAKE_UNITS[measure]}）",
+        x=alt.X(f"{measure}:Q", title=txt.with_unit(txt.STAKE_MEASURES[measure], txt.STAKE_UNITS[measure]),
                 scale=headroom(data, measure)),
         y=y,
         tooltip=[tip("stakeholder_type", txt.COLUMNS["stakeholder_type"], kind="N"),
@@ -125,7 +125,7 @@ def heatmap_chart(df: pd.DataFrame, measure: str, title: str):
                               labelLineHeight=17, labelBaseline="top")),
         y=alt.Y("stakeholder_type:N", sort=types, title=None))
     rect = base.mark_rect(stroke="white", strokeWidth=2).encode(
-        color=alt.Color(f"{measure}:Q", title=f"{txt.STAKE_MEASURES[measure]}（{txt.STAKE_UNITS[measure]}）",
+        color=alt.Color(f"{measure}:Q", title=txt.with_unit(txt.STAKE_MEASURES[measure], txt.STAKE_UNITS[measure]),
                         scale=alt.Scale(scheme="blues")),
         tooltip=[tip("stakeholder_type", txt.COLUMNS["stakeholder_type"], kind="N"),
                  tip("policy_name", txt.COLUMNS["policy_name"], kind="N"),
@@ -142,12 +142,12 @@ def top_organisations_chart(df: pd.DataFrame, title: str):
     height = max(160, 34 * len(data) + 40)
     y = alt.Y("organisation:N", sort=data["organisation"].tolist(), title=None)
     bars = alt.Chart(data).mark_bar(height=22, color=NEUTRAL).encode(
-        x=alt.X("collaborations:Q", title="連携件数（件）", axis=alt.Axis(tickMinStep=1),
+        x=alt.X("collaborations:Q", title=txt.COLLABORATIONS_AXIS, axis=alt.Axis(tickMinStep=1),
                 scale=headroom(data, "collaborations")), y=y,
         tooltip=[tip("organisation", txt.COLUMNS["organisation"], kind="N"),
                  tip("stakeholder_types", txt.COLUMNS["stakeholder_type"], kind="N"),
                  _measure_tip("collaborations"),
-                 tip("actions", "事業数（事業）", "d"),
+                 tip("actions", txt.ACTIONS_TIP, "d"),
                  _measure_tip("participants"), _measure_tip("co2_t")])
     text = alt.Chart(data).mark_text(align="left", dx=6, fontSize=15).encode(
         x="collaborations:Q", y=y, text="collaborations:Q")
@@ -163,7 +163,7 @@ def stakeholder_trend_chart(df: pd.DataFrame, measure: str, title: str, height: 
         order=alt.Order("type_rank:Q", sort="descending"),   # stack in the legend's order
         x=alt.X("fy_label:N", title=txt.COLUMNS["fiscal_year"], axis=alt.Axis(labelAngle=0)),
         y=alt.Y(f"sum({measure}):Q",
-                title=f"{txt.STAKE_MEASURES[measure]}（{txt.STAKE_UNITS[measure]}）"),
+                title=txt.with_unit(txt.STAKE_MEASURES[measure], txt.STAKE_UNITS[measure])),
         # 13 categories: a 4-column legend with capped labels (full names in the tooltip), so it
         # wraps instead of running off the right edge on a laptop screen
         color=alt.Color("stakeholder_type:N", title=txt.COLUMNS["stakeholder_type"], sort=types,

@@ -23,6 +23,7 @@ from pipeline.analysis.common import (
     fetch,
     pct,
     query,
+    share_of,
     where_clause,
 )
 from pipeline.ingest import contract as c
@@ -97,7 +98,7 @@ def self_evaluation_distribution(con, f: Filters) -> pd.DataFrame:
                   f"{where} GROUP BY ALL", params)
     counts = dict(zip(df["grade"], df["count"]))
     total = sum(int(v) for v in counts.values())
-    return pd.DataFrame([{"grade": g, "label": f"{g}（{c.SELF_EVALUATION_LABELS[g]}）",
+    return pd.DataFrame([{"grade": g, "label": txt.grade_label(g, c.SELF_EVALUATION_LABELS[g]),
                           "count": int(counts.get(g, 0)),
                           "share_pct": pct(int(counts.get(g, 0)), total)}
                          for g in c.SELF_EVALUATIONS],
@@ -199,13 +200,19 @@ def _stage_scale() -> alt.Scale:
     return alt.Scale(domain=[1, 2, 3, 4], range=[STAGE_COLORS[k] for k in (1, 2, 3, 4)])
 
 
+def good_grade_share(grades: pd.DataFrame) -> float | None:
+    """% of graded actions with a good grade (A, B: contract.GOOD_GRADES) in a
+    `self_evaluation_distribution` frame; None when nothing is graded."""
+    return share_of(grades, "grade", c.GOOD_GRADES)
+
+
 def pdca_matrix_chart(df: pd.DataFrame, title: str, highlight_year: int | None = None):
     """Action × FY, coloured by the number of stages met; rows grouped by measure."""
     data = with_fy_label(df)
     data["label"] = ("［" + data["measure_code"].fillna("") + "］" + data["action_code"] + " "
                      + data["action_name"])
     data["measure"] = data["measure_code"].fillna("") + " " + data["measure_name"].fillna("")
-    data["state"] = [f"{s}/4" if r else f"{s}/4（{txt.NOT_REPORTED}）"
+    data["state"] = [txt.stages_state(s, r)
                      for s, r in zip(data["stages"], data["reported"])]
     order = data.drop_duplicates("label")["label"].tolist()
     years = sorted(data["fy_label"].unique().tolist())
@@ -219,7 +226,7 @@ def pdca_matrix_chart(df: pd.DataFrame, title: str, highlight_year: int | None =
         tooltip=[tip("measure", txt.COLUMNS["measure_name"], kind="N"),
                  tip("label", txt.COLUMNS["action_name"], kind="N"),
                  tip("fy_label", txt.COLUMNS["fiscal_year"], kind="N"),
-                 tip("state", "完了した段階（4段階中）", kind="N")])
+                 tip("state", txt.STAGES_DONE_TIP, kind="N")])
     text = base.mark_text(fontSize=13).encode(
         text=alt.Text("stages:Q"),
         color=alt.condition(f"datum.stages >= {STAGE_WHITE_TEXT_FROM}", alt.value("white"),
@@ -229,7 +236,7 @@ def pdca_matrix_chart(df: pd.DataFrame, title: str, highlight_year: int | None =
         hl = pd.DataFrame({"fy_label": [txt.fy_short(highlight_year)]})
         layers.append(alt.Chart(hl).mark_rect(fill=None, stroke=BLACK, strokeWidth=3).encode(
             x=alt.X("fy_label:N", sort=years)))
-    return alt.layer(*layers).properties(title=chart_title(title, "数字＝完了した段階の数（P計画・D実施・C評価・A改善）"),
+    return alt.layer(*layers).properties(title=chart_title(title, txt.PDCA_MATRIX_SUBTITLE),
                                          height=height)
 
 
@@ -259,12 +266,12 @@ def grade_chart(df: pd.DataFrame, title: str, height: int = 240):
     data = df.copy()
     y = alt.Y("label:N", sort=data["label"].tolist(), title=None)
     bars = alt.Chart(data).mark_bar(height=30).encode(
-        x=alt.X("count:Q", title="事業数", axis=alt.Axis(tickMinStep=1), scale=headroom(data, "count")),
+        x=alt.X("count:Q", title=txt.ACTIONS_AXIS, axis=alt.Axis(tickMinStep=1), scale=headroom(data, "count")),
         y=y, color=alt.Color("grade:N", scale=alt.Scale(domain=list(c.SELF_EVALUATIONS),
                                                    range=[GRADE_COLORS[g] for g in c.SELF_EVALUATIONS]),
                         legend=None),
-        tooltip=[tip("label", txt.COLUMNS["grade"], kind="N"), tip("count", "事業数（事業）", "d"),
-                 tip("share_pct", "割合（%）", ".1f")])
+        tooltip=[tip("label", txt.COLUMNS["grade"], kind="N"), tip("count", txt.ACTIONS_TIP, "d"),
+                 tip("share_pct", txt.SHARE_TIP, ".1f")])
     text = alt.Chart(data).mark_text(align="left", dx=6, fontSize=16).encode(
         x="count:Q", y=y, text="count:Q")
     return alt.layer(bars, text).properties(title=chart_title(title), height=height)
@@ -274,9 +281,9 @@ def direction_chart(df: pd.DataFrame, title: str, height: int = 260):
     data = df.copy()
     y = alt.Y("direction:N", sort=list(c.DIRECTIONS_NEXT), title=None)
     bars = alt.Chart(data).mark_bar(height=28, color=NEUTRAL).encode(
-        x=alt.X("count:Q", title="事業数", axis=alt.Axis(tickMinStep=1), scale=headroom(data, "count")),
+        x=alt.X("count:Q", title=txt.ACTIONS_AXIS, axis=alt.Axis(tickMinStep=1), scale=headroom(data, "count")),
         y=y, tooltip=[tip("direction", txt.COLUMNS["direction"], kind="N"),
-                 tip("count", "事業数（事業）", "d"), tip("share_pct", "割合（%）", ".1f")])
+                 tip("count", txt.ACTIONS_TIP, "d"), tip("share_pct", txt.SHARE_TIP, ".1f")])
     text = alt.Chart(data).mark_text(align="left", dx=6, fontSize=16).encode(
         x="count:Q", y=y, text="count:Q")
     return alt.layer(bars, text).properties(title=chart_title(title), height=height)
@@ -285,15 +292,15 @@ def direction_chart(df: pd.DataFrame, title: str, height: int = 260):
 def transitions_chart(df: pd.DataFrame, from_year: int, to_year: int, title: str):
     """From-grade × to-grade counts: above the diagonal improved, below worsened."""
     grades = list(c.SELF_EVALUATIONS) + [txt.NOT_REPORTED]
-    a_title = f"{txt.fy_short(from_year)}の自己評価"
-    b_title = f"{txt.fy_short(to_year)}の自己評価"
+    a_title = txt.grades_in(from_year)
+    b_title = txt.grades_in(to_year)
     base = alt.Chart(df).encode(
         x=alt.X("to_grade:N", sort=grades, title=b_title, axis=alt.Axis(labelAngle=0, orient="top")),
         y=alt.Y("from_grade:N", sort=grades, title=a_title))
     rect = base.mark_rect(stroke="white", strokeWidth=2).encode(
-        color=alt.Color("count:Q", title="事業数", scale=alt.Scale(scheme="blues")),
+        color=alt.Color("count:Q", title=txt.ACTIONS_AXIS, scale=alt.Scale(scheme="blues")),
         tooltip=[alt.Tooltip("from_grade:N", title=a_title), alt.Tooltip("to_grade:N", title=b_title),
-                 tip("count", "事業数（事業）", "d")])
+                 tip("count", txt.ACTIONS_TIP, "d")])
     mx = float(df["count"].max()) if not df.empty else 0.0
     text = base.mark_text(fontSize=18, fontWeight="bold").encode(
         text="count:Q",

@@ -121,6 +121,6 @@ def submission_matrix_chart(df: pd.DataFrame, title: str):
         tooltip=[tip("label", txt.COLUMNS["department_name"], kind="N"),
                  tip("fy_label", txt.COLUMNS["fiscal_year"], kind="N"),
                  tip("state", txt.COLUMNS["submitted_label"], kind="N"),
-                 tip("versions", "版数（版）", "d")])
+                 tip("versions", txt.VERSIONS_TIP, "d")])
     text = base.mark_text(fontSize=14, color="white", fontWeight="bold").encode(text="versions:Q")
     return alt.layer(rect, text).properties(title=chart_title(title), height=height)

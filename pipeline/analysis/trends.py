@@ -13,7 +13,7 @@ from pipeline.analysis.attainment import (
 )
 from pipeline.analysis.common import Filters, pct, query
 from pipeline.analysis.partners import partners_by_year
-from pipeline.analysis.pdca import pdca_by_year, self_evaluation_distribution
+from pipeline.analysis.pdca import good_grade_share, pdca_by_year, self_evaluation_distribution
 from pipeline.ingest import contract as c
 from pipeline.texts import dashboard as txt
 
@@ -29,8 +29,6 @@ def year_metrics(con, f: Filters) -> dict[str, float | None]:
     pdca = pdca_by_year(con, f)
     pdca = pdca[pdca["fiscal_year"] == fy]
     grades = self_evaluation_distribution(con, f)
-    graded = int(grades["count"].sum())
-    ab = int(grades[grades["grade"].isin(["A", "B"])]["count"].sum())
     partners = partners_by_year(con, f)
     partners = partners[partners["fiscal_year"] == fy]
 
@@ -40,14 +38,13 @@ def year_metrics(con, f: Filters) -> dict[str, float | None]:
     med = table["attainment_pct"].dropna()
     return {
         "indicators_achieved": float(counts.get(c.STATUS_ACHIEVED, 0)),
-        "indicators_good_pct": pct(counts.get(c.STATUS_ACHIEVED, 0) + counts.get(c.STATUS_ON_TRACK, 0),
-                                    total),
+        "indicators_good_pct": pct(sum(counts.get(s, 0) for s in c.GOOD_STATUSES), total),
         "attainment_median": float(med.median()) if not med.empty else None,
         "actions_reported": first(pdca, "reported"),
         "pdca_complete_pct": (float(pdca["completion_pct"].iloc[0])
                               if not pdca.empty and pdca["completion_pct"].iloc[0] is not None
                               else None),
-        "grade_ab_pct": pct(ab, graded),
+        "grade_ab_pct": good_grade_share(grades),
         "collaborations": first(partners, "collaborations"),
         "participants": first(partners, "participants"),
         "co2_t": first(partners, "co2_t"),

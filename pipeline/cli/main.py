@@ -74,7 +74,7 @@ def cmd_template(args) -> int:
 def cmd_master(args) -> int:
     result, master_id, noop = load.load_master_file(args.file, args.db, loaded_by=_actor())
     if not result.accepted:
-        _print_problems(result.errors, result.file_name, "エラー")
+        _print_problems(result.errors, result.file_name, txt.ERROR_LABEL)
         _err(txt.master_rejected(result.file_name, len(result.errors)))
         return 1
     _print_problems([p for p in result.problems if p.severity != "error"], result.file_name, "警告")
@@ -88,8 +88,8 @@ def cmd_ingest(args) -> int:
     reports = load.ingest_paths(args.files, args.db, dry_run=args.dry_run, loaded_by=_actor(),
                                   progress=progress)
     for r in reports:
-        _print_problems(r.errors, r.file, "エラー")
-        _print_problems(r.warnings, r.file, "警告")
+        _print_problems(r.errors, r.file, txt.ERROR_LABEL)
+        _print_problems(r.warnings, r.file, txt.WARNING_LABEL)
         if args.dry_run and r.accepted and not r.noop:
             _err(txt.dry_run_ok(r.file))
         else:

@@ -32,10 +32,6 @@ from pipeline.warehouse import schema
 from pipeline.texts import dashboard as txt
 from pipeline.texts import warehouse as wtxt
 
-APP_TITLE = "ゼロカーボン計画 進捗管理"
-SECTION_DASHBOARD = "ダッシュボード"
-SECTION_WORK = "提出・報告"
-
 QP_FY, QP_DEPT, QP_POLICY, QP_PRESENT = "fy", "dept", "policy", "present"
 QP_PRIORITY = "priority"
 _STATE = "_dashboard_filters"
@@ -331,7 +327,7 @@ def render_shell() -> None:
         st.query_params[QP_PRESENT] = "1"
     elif QP_PRESENT in st.query_params:
         del st.query_params[QP_PRESENT]
-    st.sidebar.caption(APP_TITLE)
+    st.sidebar.caption(txt.APP_TITLE)
     warehouse_notice()
 
 

@@ -94,6 +94,8 @@ NOT_IMPLEMENTED = "未実施"
 
 SELF_EVALUATIONS = ("A", "B", "C", "D", "−")
 NOT_EVALUABLE = "−"
+#: The grades that count as "on plan" (A, B) in the PDCA shares and the trend of them.
+GOOD_GRADES = ("A", "B")
 SELF_EVALUATION_LABELS = {
     "A": "計画以上",
     "B": "概ね計画どおり",
@@ -140,6 +142,8 @@ STATUS_WORSENED = "悪化"
 STATUS_UNREPORTED = "未報告"
 STATUSES = (STATUS_ACHIEVED, STATUS_ON_TRACK, STATUS_BEHIND, STATUS_WORSENED,
             STATUS_UNREPORTED)
+#: The statuses counted as going well (the headline "達成・順調" figures).
+GOOD_STATUSES = (STATUS_ACHIEVED, STATUS_ON_TRACK)
 
 SUBMISSION_ACTIVE = "active"
 SUBMISSION_SUPERSEDED = "superseded"

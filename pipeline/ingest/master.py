@@ -268,8 +268,7 @@ def _check_unique(table, parsed, problems):
             continue
         ref = r.cell(fields[0])
         if key in seen:
-            what = "・".join(f"{h}「{k}」" for h, k in zip(table.unique, key))
-            problems.append(Problem(table.name, ref, txt.duplicate_row(what, seen[key])))
+            problems.append(Problem(table.name, ref, txt.duplicate_row(table.unique, key, seen[key])))
         else:
             seen[key] = ref
 

@@ -385,22 +385,22 @@ def _write_guide(wb: Workbook, *, fiscal_year: int | None, department_code: str 
 
     g.heading(t.GUIDE_SECTION_VALUES)
     g.sub(f"■ {t.GUIDE_SELF_EVALUATION}")
-    g.table((c.COL_SELF_EVALUATION, "意味"),
+    g.table((c.COL_SELF_EVALUATION, t.GUIDE_MEANING),
             [(v, c.SELF_EVALUATION_LABELS[v]) for v in c.SELF_EVALUATIONS])
     g.paragraph(t.GUIDE_NOT_IMPLEMENTED_NOTE.format(value=c.NOT_IMPLEMENTED))
-    g.paragraph(t.GUIDE_DIRECTION_NOTE.format(values="・".join(c.DIRECTIONS_NEEDING_REVISION)))
+    g.paragraph(t.GUIDE_DIRECTION_NOTE.format(values=t.LIST_SEPARATOR.join(c.DIRECTIONS_NEEDING_REVISION)))
 
     g.heading(t.GUIDE_SECTION_YEARS)
     for text in t.GUIDE_YEARS:
-        g.paragraph("・" + text)
+        g.paragraph(t.BULLET + text)
 
     g.heading(t.GUIDE_SECTION_UNKNOWN)
     for text in t.GUIDE_UNKNOWN:
-        g.paragraph("・" + text)
+        g.paragraph(t.BULLET + text)
 
     g.heading(t.GUIDE_SECTION_ROWS)
     for text in t.GUIDE_ROWS:
-        g.paragraph("・" + text)
+        g.paragraph(t.BULLET + text)
 
     if indicators:
         g.heading(t.GUIDE_SECTION_INDICATORS)
@@ -409,7 +409,7 @@ def _write_guide(wb: Workbook, *, fiscal_year: int | None, department_code: str 
 
     g.heading(t.GUIDE_SECTION_SUBMIT)
     for text in t.GUIDE_SUBMIT:
-        g.paragraph("・" + text)
+        g.paragraph(t.BULLET + text)
 
     ws.sheet_view.showGridLines = False
     ws.page_setup.paperSize = ws.PAPERSIZE_A4

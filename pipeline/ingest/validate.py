@@ -195,13 +195,14 @@ def _read_info(grid: SheetGrid, plan: MasterPlan, result: Submission) -> None:
             setattr(result, attr, normalise.clean_text(found[label][0]))
 
 
-def _unique(rows: list[ParsedRow], fields: tuple[str, ...], what, sheet, problems) -> list[ParsedRow]:
+def _unique(rows: list[ParsedRow], fields: tuple[str, ...], headers: tuple[str, ...], sheet,
+            problems) -> list[ParsedRow]:
     seen: dict[tuple, str] = {}
     kept = []
     for row in rows:
         key = tuple(row.values.get(f) for f in fields)
         if key in seen:
-            problems.append(Problem(sheet, row.cell(fields[0]), txt.duplicate_row(what(key), seen[key])))
+            problems.append(Problem(sheet, row.cell(fields[0]), txt.duplicate_row(headers, key, seen[key])))
             row.ok = False
             continue
         seen[key] = row.cell(fields[0])
@@ -228,7 +229,7 @@ def _read_actions(grid: SheetGrid, plan: MasterPlan, result: Submission) -> None
     problems = result.problems
     problems.extend(parsed.problems)
     rows = [r for r in parsed.rows if r.values.get("action_code")]
-    rows = _unique(rows, ("action_code",), lambda k: f"事業コード「{k[0]}」", sheet, problems)
+    rows = _unique(rows, ("action_code",), (c.COL_ACTION_CODE,), sheet, problems)
     year = result.fiscal_year
     missing_columns: set[str] = set()     # a missing optional column is reported once, not per row
 
@@ -283,7 +284,7 @@ def _read_indicators(grid: SheetGrid, plan: MasterPlan, result: Submission) -> N
         if row.values.get("actual_year") is None and year is not None:
             row.values["actual_year"] = year
     rows = _unique(rows, ("indicator_code", "actual_year"),
-                   lambda k: f"指標コード「{k[0]}」・実績年度「{k[1]}」", sheet, problems)
+                   (c.COL_INDICATOR_CODE, c.COL_ACTUAL_YEAR), sheet, problems)
     for row in rows:
         v = row.values
         code = v["indicator_code"]

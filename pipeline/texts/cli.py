@@ -10,6 +10,8 @@ HELP_DEMO = "デモ用データベースを作成する"
 HELP_HISTORY = "提出の履歴を表示する"
 HELP_RESTORE = "以前の版を有効な版に戻す"
 TEMPLATE_NEEDS_BOTH = "--department と --year は両方指定してください。"
+ERROR_LABEL = "エラー"
+WARNING_LABEL = "警告"
 HISTORY_HEADERS = ("提出ID", "所管課", "年度", "状態", "取込日時", "取込者", "ファイル名", "SHA-256")
 
 

@@ -1,9 +1,14 @@
 """Japanese strings of the dashboard pages, charts and shared sidebar."""
 from __future__ import annotations
 
+from pipeline.ingest import contract as _c
+
 from .common import era_year
 
 # --- Shell / sidebar ----------------------------------------------------------
+APP_TITLE = "ゼロカーボン計画 進捗管理"
+SECTION_DASHBOARD = "ダッシュボード"
+SECTION_WORK = "提出・報告"
 FILTERS_HEADER = "表示条件"
 FY_LABEL = "年度"
 DEPARTMENT_LABEL = "所管課"
@@ -27,7 +32,7 @@ def fy(year: int | None) -> str:
 
 
 def fy_short(year: int | None) -> str:
-    return "—" if year is None else f"{int(year)}年度"
+    return "—" if year is None else f"{int(year)}{FY_SUFFIX}"
 
 
 # --- Chart block --------------------------------------------------------------
@@ -41,6 +46,53 @@ NO_DATA = "表示できるデータがありません。"
 BLANK = "—"
 #: Dates and times in tables.
 DATETIME_FORMAT = "%Y-%m-%d %H:%M"
+
+# --- Chart axes, tooltips and subtitles --------------------------------------
+#: What follows a year on a chart's FY axis (2024 → 2024年度).
+FY_SUFFIX = "年度"
+INDICATORS_AXIS = "指標数"
+INDICATORS_TIP = "指標数（指標）"
+PREVIOUS_INDICATORS_TIP = "前年度（指標）"
+CHANGE_INDICATORS_TIP = "前年度からの増減（指標）"
+ATTAINMENT_AXIS = "達成率（%）"
+EXPECTED_ATTAINMENT_TIP = "直線経路での達成率（%）"
+ATTAINMENT_SUBTITLE = "黒い縦線＝直線経路で今あるべき位置、点線＝目標（100%）"
+STATUS_SHARE_AXIS = "指標の割合（%）"
+SHARE_TIP = "割合（%）"
+CHANGE_FROM_BASE = "基準年度からの増減（%）"
+COLLABORATIONS_AXIS = "連携件数（件）"
+STAGES_DONE_TIP = "完了した段階（4段階中）"
+PDCA_MATRIX_SUBTITLE = "数字＝完了した段階の数（P計画・D実施・C評価・A改善）"
+VERSIONS_TIP = "版数（版）"
+
+
+def with_unit(name: str, unit: str) -> str:
+    """An axis or tooltip title with its unit: 値（t-CO2）."""
+    return f"{name}（{unit}）"
+
+
+def value_tip(unit: str) -> str:
+    return with_unit("値", unit)
+
+
+#: Between the items of a list written in one cell (事業者・大学).
+LIST_SEPARATOR = "・"
+
+
+def grade_label(grade: str, meaning: str) -> str:
+    """A 自己評価 grade with its meaning: A（計画以上）."""
+    return f"{grade}（{meaning}）"
+
+
+def stages_state(stages: int, reported: bool) -> str:
+    """PDCA stages met, out of four: 3/4, or 0/4（未報告）."""
+    return f"{stages}/4" if reported else f"{stages}/4（{NOT_REPORTED}）"
+
+
+def grades_in(year: int) -> str:
+    """Axis title of a self-evaluation transition: 2024年度の自己評価."""
+    return f"{fy_short(year)}の自己評価"
+
 
 # --- Empty states -------------------------------------------------------------
 NO_MASTER = ("計画マスタがまだ登録されていません。ゼロカーボン推進戦略課が "
@@ -183,6 +235,9 @@ def status_metric(status: str) -> str:
     return f"指標「{status}」"
 
 
+GOOD_STATUSES_METRIC = status_metric(LIST_SEPARATOR.join(_c.GOOD_STATUSES))
+
+
 def status_title(year: int, counts: dict[str, int]) -> str:
     total = sum(counts.values())
     good = counts.get("達成", 0) + counts.get("順調", 0)
@@ -302,7 +357,7 @@ def stage_count_label(n: int, share_pct: float | None) -> str:
 def grade_title(year: int, share_ab: float | None) -> str:
     if share_ab is None:
         return f"{fy_short(year)}の自己評価"
-    return f"{fy_short(year)}：自己評価が A・B（計画どおり以上）の事業は {share_ab:.0f}%"
+    return f"{fy_short(year)}：自己評価が {LIST_SEPARATOR.join(_c.GOOD_GRADES)}（計画どおり以上）の事業は {share_ab:.0f}%"
 
 
 def direction_title(year: int, top: str | None) -> str:
@@ -359,7 +414,7 @@ METRIC_NAMES = {
     "attainment_median": "達成率の中央値（%）",
     "actions_reported": "報告済みの事業数",
     "pdca_complete_pct": "PDCA 4段階完了率（%）",
-    "grade_ab_pct": "自己評価 A・B の割合（%）",
+    "grade_ab_pct": f"自己評価 {LIST_SEPARATOR.join(_c.GOOD_GRADES)} の割合（%）",
     "collaborations": "連携件数",
     "participants": "参加人数・団体数",
     "co2_t": "連携によるCO2削減量（t-CO2）",

@@ -78,6 +78,10 @@ GUIDE_SHEET_ROWS = (
 )
 
 GUIDE_SECTION_COLUMNS = "各シートの記入項目"
+GUIDE_MEANING = "意味"
+#: Before each point of a list paragraph, and between the items of an inline list.
+BULLET = "・"
+LIST_SEPARATOR = "・"
 GUIDE_COLUMN_TABLE_HEADERS = ("項目名（見出し）", "必須／任意", "記入方法", "選べる値")
 GUIDE_INFO_NOTE = "A列の項目名に対して、B列に記入してください。"
 GUIDE_INFO_ROWS = {

@@ -96,7 +96,9 @@ def inactive_action(code: str, name: str, year: int, start: int, end: int | None
             f"この行を削除するか、事業コードを確認してください。")
 
 
-def duplicate_row(what: str, first_cell: str) -> str:
+def duplicate_row(headers, values, first_cell: str) -> str:
+    """Rows repeating a unique key: 指標コード「I01」・実績年度「2024」が重複しています…"""
+    what = "・".join(f"{h}「{v}」" for h, v in zip(headers, values))
     return f"{what}が重複しています（{first_cell}と同じ）。1行にまとめてください。"
 
 

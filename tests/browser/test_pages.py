@@ -5,7 +5,6 @@ import re
 
 import pytest
 
-from pipeline.dashboard import ui
 from pipeline.texts import dashboard as dtxt
 from tests.browser.helpers import (
     DASHBOARD, MAIN, PAGES, SIDEBAR, drawn_charts, goto, metrics, problems, select_option, selected, wait_ready,
@@ -81,10 +80,10 @@ def test_deep_link_on_fresh_server(browser, fresh_server):
     try:
         p = goto(context.new_page(), fresh_server.url, "attainment", fy="2023")
         # the first run notices the old multipage mode and reruns through app.py: wait for it
-        p.locator(SIDEBAR).get_by_text(ui.SECTION_DASHBOARD, exact=True).wait_for(timeout=30_000)
+        p.locator(SIDEBAR).get_by_text(dtxt.SECTION_DASHBOARD, exact=True).wait_for(timeout=30_000)
         wait_ready(p)
         sidebar = p.locator(SIDEBAR).inner_text()
-        assert ui.SECTION_DASHBOARD in sidebar and ui.SECTION_WORK in sidebar
+        assert dtxt.SECTION_DASHBOARD in sidebar and dtxt.SECTION_WORK in sidebar
         assert _fy_choice(p) == dtxt.fy(2023)
         assert problems(p) == [] and drawn_charts(p) >= 1
     finally:
