@@ -33,11 +33,6 @@ def _has(con, name: str) -> bool:
                        [name]).fetchone()[0] > 0
 
 
-def _columns(con, name: str) -> set[str]:
-    return {r[0] for r in con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [name]).fetchall()}
-
-
 def has_facilities(con) -> bool:
     """Whether the warehouse holds the 事務事業編 facility inventory (section 8)."""
     return _has(con, "v_facility_emissions") and _has(con, "v_facilities")
@@ -60,10 +55,8 @@ def missing_actions(con, fiscal_year: int, priority: bool = False) -> pd.DataFra
 
 def _auto_indicator_filter(con) -> str:
     """Indicators computed from the inventory (指標.自動算定, section 8.1) are never asked for."""
-    cols = _columns(con, "v_indicators")
-    for name in ("auto_source", "auto_calculation", "automatic"):
-        if name in cols:
-            return f" AND nullif(trim(CAST(i.{name} AS VARCHAR)), '') IS NULL"
+    if _has(con, "v_indicator_auto"):
+        return " AND i.indicator_code NOT IN (SELECT indicator_code FROM v_indicator_auto)"
     return ""
 
 
@@ -95,7 +88,8 @@ def missing_facilities(con, fiscal_year: int, priority: bool = False) -> pd.Data
         FROM v_facilities f
         WHERE coalesce(f.start_year, 0) <= ? AND (f.end_year IS NULL OR ? <= f.end_year)
           AND f.facility_code NOT IN (
-              SELECT facility_code FROM v_facility_emissions WHERE fiscal_year = ?)
+              SELECT facility_code FROM v_facility_emissions
+              WHERE fiscal_year = ? AND amount IS NOT NULL)
         ORDER BY f.department_code, f.facility_code""", [fy, fy, fy])[cols]
 
 

@@ -60,16 +60,22 @@ def test_facilities_are_skipped_without_the_inventory(tmp_path):
     assert all(g.facilities == () for g in completeness.department_gaps(db, 2024))
 
 
-def test_facilities_without_energy_data_once_the_inventory_exists(tmp_path):
+def fake_inventory(db, reported=("F1",)):
+    """Stand-ins for section 8's facility views (the real ones are tested with the inventory)."""
     from pipeline.warehouse.schema import connect
-    db = warehouse(tmp_path, f.d01(2024, indicators=[f.indicator_row("I01", 500)]))
-    with connect(db, write=True) as con:   # stand-ins for section 8's views
-        con.execute("CREATE VIEW v_facilities AS SELECT * FROM (VALUES "
+    with connect(db, write=True) as con:
+        con.execute("CREATE OR REPLACE VIEW v_facilities AS SELECT * FROM (VALUES "
                     "('F1', '本庁舎', 'D01', 2013, NULL), ('F2', '旧庁舎', 'D01', 2013, 2020), "
                     "('F3', '市民会館', 'D01', 2013, NULL)) t(facility_code, facility_name, "
                     "department_code, start_year, end_year)")
-        con.execute("CREATE VIEW v_facility_emissions AS SELECT 2024 AS fiscal_year, "
-                    "'F1' AS facility_code, 'D01' AS department_code, 10.0 AS t_co2")
+        rows = ", ".join(f"(2024, '{code}', 'D01', 10.0)" for code in reported)
+        con.execute("CREATE OR REPLACE VIEW v_facility_emissions AS SELECT * FROM (VALUES "
+                    f"{rows}) t(fiscal_year, facility_code, department_code, amount)")
+
+
+def test_facilities_without_energy_data_once_the_inventory_exists(tmp_path):
+    db = warehouse(tmp_path, f.d01(2024, indicators=[f.indicator_row("I01", 500)]))
+    fake_inventory(db)
     g = _gaps(db)["D01"]
     assert g.facilities == (("F3", "市民会館"),)
     assert not g.complete
@@ -96,3 +102,17 @@ def test_gaps_table_for_the_page(tmp_path):
     assert rows["D01"].missing_indicators == "I01 太陽光発電導入容量"
     assert rows["D02"].state == "未提出（期限まで残り2日）"
     assert rows["D02"].email == txt.NO_EMAIL
+
+
+def test_real_inventory_facilities_in_use_without_energy_data(tmp_path):
+    """With section 8's master and views: F001 reported, F004 opens only in FY2025, F003 closed;
+    D02's F002 is in use and its workbook has no energy rows."""
+    from tests import operations_factories as of
+    db = tmp_path / "w.duckdb"
+    of.load_ops(db)
+    assert all(r.accepted for r in f.ingest_all(
+        db, of.d01_energy(2024, [of.energy_row("F001", "電気", "kWh", annual=10000)]),
+        f.d02(2024)))
+    gaps = _gaps(db)
+    assert gaps["D01"].facilities == ()
+    assert gaps["D02"].facilities == (("F002", "第一小学校"),)

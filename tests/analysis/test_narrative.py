@@ -363,3 +363,24 @@ def test_every_number_of_the_demo_text_comes_from_the_views(tmp_path_factory):
         assert len(found) > 50
         stray = [n for n in found if n not in allowed]
         assert stray == [], (fy, stray)
+
+
+def test_operations_paragraph_from_the_section_8_views(tmp_path):
+    from tests import operations_factories as of
+    db = tmp_path / "w.duckdb"
+    of.load_ops(db)
+    assert all(r.accepted for r in f.ingest_all(
+        db, of.d01_energy(2023, [of.energy_row("F001", "電気", "kWh", annual=10000, COL_SUPPLIER="A電力")]),
+        of.d01_energy(2024, [of.energy_row("F001", "電気", "kWh", annual=12000, COL_SUPPLIER="A電力")])))
+    with connect(db) as con:
+        total = con.execute("SELECT t_co2, reduction_pct FROM v_operations_emissions "
+                            "WHERE fiscal_year = 2024 AND organisation_code IS NULL").fetchone()
+        ch = con.execute("SELECT change_t, usage_effect_t, factor_effect_t FROM v_operations_change "
+                         "WHERE fiscal_year = 2024 AND organisation_code IS NULL").fetchone()
+    text = nar.draft_narrative(db, 2024).operations
+    assert f"2024年度に{total[0]:,.1f}t-CO2で" in text
+    assert f"{abs(total[1]):.1f}%" in text
+    assert f"前年度（2023年度）から{abs(ch[0]):,.1f}t-CO2" in text
+    assert f"使用量の変化によるものが{abs(ch[1]):,.1f}t-CO2" in text
+    assert f"変化によるものが{abs(ch[2]):,.1f}t-CO2" in text
+    assert nar.draft_narrative(db, 2023).operations.endswith(txt.OPERATIONS_NO_PREVIOUS)

@@ -69,11 +69,8 @@ def test_submitted_with_an_unreported_indicator(tmp_path):
 
 def test_facilities_without_energy_data_are_named(tmp_path):
     db = warehouse(tmp_path, f.d01(2024, indicators=[f.indicator_row("I01", 500)]))
-    with connect(db, write=True) as con:
-        con.execute("CREATE VIEW v_facilities AS SELECT 'F3' AS facility_code, '市民会館' AS "
-                    "facility_name, 'D01' AS department_code, 2013 AS start_year, NULL AS end_year")
-        con.execute("CREATE VIEW v_facility_emissions AS SELECT 2024 AS fiscal_year, "
-                    "'F1' AS facility_code")
+    from tests.analysis.test_completeness import fake_inventory
+    fake_inventory(db)
     body = _body(_by_dept(_round(db))["D01"])
     assert "エネルギー使用量シートの施設（1件）" in body and "F3　市民会館" in body
 
