@@ -185,7 +185,7 @@ def _load_extensions() -> None:
     import importlib
     for module in ("pipeline.cli.report", "pipeline.cli.users", "pipeline.cli.backup",
                    "pipeline.cli.council", "pipeline.cli.publication", "pipeline.cli.snapshot",
-                   "pipeline.cli.round", "pipeline.cli.operations"):
+                   "pipeline.cli.round", "pipeline.cli.operations", "pipeline.cli.site"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:
