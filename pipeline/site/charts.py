@@ -49,7 +49,7 @@ def theme() -> dict:
         import altair as alt
 
         from pipeline.analysis import chart_style
-        spec = chart_style.configure(alt.Chart({"values": [{"a": 1}]}).mark_point()).to_dict(validate=False)
+        spec = chart_style.configure(alt.Chart({"values": [{"a": 1}]}).mark_point()).to_dict()
         _theme = {k: spec[k] for k in ("config", "autosize") if k in spec}
     return _theme
 
@@ -92,7 +92,10 @@ def spec_json(chart, width: int = WIDTH) -> str:
     spec = chart.to_dict(validate=False)
     _wrap(spec, width)
     t = theme()
-    spec["config"] = {**t.get("config", {}), **spec.get("config", {})}
+    own = spec.get("config", {})
+    spec["config"] = {k: ({**own[k], **v} if isinstance(v, dict) and isinstance(own.get(k), dict) else v)
+                      for k, v in t.get("config", {}).items()}
+    spec["config"].update({k: v for k, v in own.items() if k not in spec["config"]})
     if "autosize" in t:
         spec["autosize"] = t["autosize"]
     spec["width"] = width
