@@ -77,7 +77,7 @@ def cmd_master(args) -> int:
         _print_problems(result.errors, result.file_name, txt.ERROR_LABEL)
         _err(txt.master_rejected(result.file_name, len(result.errors)))
         return 1
-    _print_problems([p for p in result.problems if p.severity != "error"], result.file_name, "警告")
+    _print_problems([p for p in result.problems if p.severity != "error"], result.file_name, txt.WARNING_LABEL)
     _err(txt.master_noop(master_id) if noop else txt.master_loaded(master_id, result.rows))
     return 0
 

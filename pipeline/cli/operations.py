@@ -6,13 +6,14 @@ import sys
 
 from pipeline import load
 from pipeline.cli import main as cli
+from pipeline.texts import cli as cli_txt
 from pipeline.texts import factors as txt
 
 
 def cmd_factors(args) -> int:
     result, factor_id, noop = load.load_factors_file(args.file, args.db, loaded_by=cli._actor())
-    cli._print_problems(result.errors, result.file_name, "エラー")
-    cli._print_problems(result.warnings, result.file_name, "警告")
+    cli._print_problems(result.errors, result.file_name, cli_txt.ERROR_LABEL)
+    cli._print_problems(result.warnings, result.file_name, cli_txt.WARNING_LABEL)
     if not result.accepted:
         cli._err(txt.rejected(result.file_name, len(result.errors)))
     elif noop:
