@@ -16,9 +16,10 @@ How it stays fresh without touching the write path:
   `python -m pipeline.warehouse.readonly DB TOKEN`, so the command returns at once.
 - Whoever refreshes first checks that its token is still the newest one; an older request
   gives way to the newer one, so a burst of writes from many processes costs one refresh.
-- A refresh reads every view in one read transaction of the live file, closes it, writes
-  the copy to a temporary file and renames it into place (`os.replace`): a reader that has
-  the old copy open keeps reading it; the next open sees the new one.  Refreshes are
+- A refresh scans the base tables in one read transaction of the live file and closes it
+  (milliseconds), computes the views from those rows in memory with the warehouse's own
+  DDL, writes the copy to a temporary file and renames it into place (`os.replace`): a
+  reader that has the old copy open keeps reading it; the next open sees the new one.  Refreshes are
   serialised by `readonly/.refresh.lock`, so the last one to run read the latest data.
 - A failed refresh is logged (the app's log, or `readonly/refresh.log` for a detached one)
   and retried with backoff; it never fails the write that asked for it.
@@ -74,7 +75,7 @@ class Snapshot:
     path: Path
     tables: dict[str, int]        # view -> rows
     seconds: float
-    read_seconds: float           # how long the live file was open
+    read_seconds: float           # how long the live file was open for it
 
     @property
     def rows(self) -> int:
@@ -112,23 +113,50 @@ def _sql_string(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def read_views(db=None, *, timeout: float | None = 60.0) -> dict:
-    """Every view to copy that the warehouse has, as Arrow tables, from one read
-    transaction (a consistent state), holding the live file only for these reads."""
-    names = views_to_copy()
+#: Base tables no view reads and that have no place in memory: original files (BLOBs),
+#: accounts (password hashes), sign-in failures.
+SKIP_TABLES = {"archive", "accounts", "sign_in_failures"}
+
+
+def read_views(db=None, *, timeout: float | None = 60.0) -> tuple[dict, float]:
+    """Every view to copy, as Arrow tables, and how long the live file was open.
+
+    The live file is open only to scan the base tables in one read transaction (a
+    consistent state, a few milliseconds for a city's data); the views are then computed
+    from those rows in an in-memory database with the warehouse's own DDL, so the
+    refresh's heavier part never holds the file that pages and writers need."""
+    start = time.monotonic()
     with schema.connect(db, timeout=timeout) as con:
-        present = {r[0] for r in con.execute(
-            "SELECT table_name FROM information_schema.tables "
-            "WHERE table_schema = 'main' AND table_type = 'VIEW'").fetchall()}
+        base = [r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' "
+            "AND database_name = current_database() AND NOT temporary").fetchall()
+            if r[0] not in SKIP_TABLES]
         con.execute("BEGIN TRANSACTION")
         try:
-            tables = {n: con.sql(f"SELECT * FROM {_ident(n)}").to_arrow_table()
-                      for n in names if n in present}
+            rows = {t: con.sql(f"SELECT * FROM {_ident(t)}").to_arrow_table() for t in base}
         except BaseException:
             con.execute("ROLLBACK")
             raise
         con.execute("COMMIT")
-    return tables
+    held = time.monotonic() - start
+    mem = duckdb.connect()
+    try:
+        for name, table in rows.items():
+            mem.register("_base_rows", table)
+            try:
+                mem.execute(f"CREATE TABLE {_ident(name)} AS SELECT * FROM _base_rows")
+            finally:
+                mem.unregister("_base_rows")
+        del rows
+        mem.execute(schema.ddl())
+        present = {r[0] for r in mem.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = 'main' AND table_type = 'VIEW'").fetchall()}
+        views = {n: mem.sql(f"SELECT * FROM {_ident(n)}").to_arrow_table()
+                 for n in views_to_copy() if n in present}
+    finally:
+        mem.close()
+    return views, held
 
 
 def refresh(db=None, *, timeout: float | None = 60.0) -> Snapshot:
@@ -140,8 +168,7 @@ def refresh(db=None, *, timeout: float | None = 60.0) -> Snapshot:
     out_dir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     with FileLock(str(out_dir / ".refresh.lock"), timeout=-1 if timeout is None else timeout + 30):
-        tables = read_views(db, timeout=timeout)
-        read_seconds = time.monotonic() - started
+        tables, read_seconds = read_views(db, timeout=timeout)
         final = out_dir / COPY_NAME
         tag = f"{os.getpid()}-{threading.get_ident()}"
         tmp = out_dir / f".{COPY_NAME}.{tag}.tmp"

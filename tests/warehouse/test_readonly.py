@@ -39,6 +39,7 @@ from pipeline.warehouse import backup as bk
 from pipeline.warehouse import readonly, schema, store
 from pipeline.warehouse.schema import WarehouseHeld, connect
 from tests import factories as f
+from tests import operations_factories as of
 from tests.warehouse.test_backup import build_warehouse, indicator
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -130,7 +131,7 @@ def assert_copy_matches(db: Path) -> None:
             "SELECT table_name FROM information_schema.tables WHERE table_type = 'VIEW'").fetchall()}
         names = [v for v in readonly.views_to_copy() if v in present]
         live = {v: rows(con, v) for v in names}
-    assert set(schema.CONTRACT_VIEWS[:5]) <= set(names)
+    assert set(schema.CONTRACT_VIEWS) <= set(names)
     ro = duckdb.connect(str(copy), read_only=True)
     try:
         tables = {r[0] for r in ro.execute("SHOW TABLES").fetchall()}
@@ -160,12 +161,19 @@ def settle(db: Path) -> None:
 
 def test_copy_equals_the_views_after_every_kind_of_write(tmp_path, copy_on):
     db = tmp_path / "w.duckdb"
-    f.load_master(db)                                            # master
+    f.load_master(db, of.ops_master())                           # master (with §8 sheets)
     settle(db)
-    reports = load.ingest_bytes([("D01_2023.xlsx", f.submission(
-        2023, "D01", indicators=[indicator("I01", 500)]))], db)      # ingest
+    result, _, _ = load.load_factors_bytes(of.factor_workbook(), "factors.xlsx", db)  # factors
+    assert result.accepted
+    settle(db)
+    reports = load.ingest_bytes([("D01_2023.xlsx", of.d01_energy(                  # ingest
+        2023, [of.energy_row("F001", annual=12000)], indicators=[indicator("I01", 500)]))], db)
+    assert reports[0].accepted, reports[0].errors
     first = reports[0].submission_id
     settle(db)
+    with duckdb.connect(str(schema.copy_path(db)), read_only=True) as ro:   # §8 views too
+        tables = {r[0] for r in ro.execute("SHOW TABLES").fetchall()}
+        assert {"v_facility_emissions", "v_operations_emissions", "v_operations_change"} <= tables
     load.ingest_bytes([("D01_2023_v2.xlsx", f.submission(
         2023, "D01", indicators=[indicator("I01", 520)]))], db)      # resubmission
     settle(db)
@@ -196,14 +204,17 @@ def test_copy_equals_the_views_after_every_kind_of_write(tmp_path, copy_on):
 
 
 def test_a_new_contract_view_is_copied_without_code_change(warehouse, monkeypatch):
-    """The list of views comes from schema.CONTRACT_VIEWS: a view named there (e.g. of
-    section 8) is copied as soon as the warehouse has it."""
+    """The list of views comes from schema.CONTRACT_VIEWS: a capability that adds a view to
+    the DDL (schema.DDL_PARTS) and names it there gets it copied, nothing else to change."""
+    monkeypatch.setattr(schema, "DDL_PARTS", schema.DDL_PARTS + [
+        "CREATE OR REPLACE VIEW v_test_extra AS "
+        "SELECT fiscal_year, count(*) AS n FROM v_submissions GROUP BY fiscal_year;"])
     monkeypatch.setattr(schema, "CONTRACT_VIEWS", schema.CONTRACT_VIEWS + ["v_test_extra"])
-    with connect(warehouse, write=True) as con:
-        con.execute("CREATE OR REPLACE VIEW v_test_extra AS SELECT 1 AS one UNION ALL SELECT 2")
+    monkeypatch.setattr(schema, "_schema_ready", set())
+    load.ingest_bytes([("D02_2024.xlsx", f.d02(2024))], warehouse)
     settle(warehouse)
     with duckdb.connect(str(schema.copy_path(warehouse)), read_only=True) as ro:
-        assert ro.execute("SELECT sum(one) FROM v_test_extra").fetchone()[0] == 3
+        assert ro.execute("SELECT sum(n) FROM v_test_extra").fetchone()[0] == 4
 
 
 def test_a_failed_refresh_is_logged_retried_and_never_fails_the_write(warehouse, monkeypatch,
