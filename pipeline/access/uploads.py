@@ -95,16 +95,20 @@ def template_for(db, user: auth.User | None, department_code: str, fiscal_year: 
     """The submission form pre-filled with the department's active actions and indicators."""
     from pipeline.ingest.template import TemplateAction, TemplateIndicator, template_bytes
     auth.require_role(user, *auth.UPLOAD_ROLES, department=department_code)
+    from pipeline.warehouse import operations
     with connect(db) as con:
         plan = store.current_master(con)
-    if plan is None or department_code not in plan.departments:
-        return template_bytes()
+        if plan is None or department_code not in plan.departments:
+            return template_bytes()
+        energy = operations.template_energy(con, plan, department_code, fiscal_year)
     return template_bytes(
         fiscal_year=fiscal_year, department_code=department_code,
         department_name=plan.departments[department_code].name,
         actions=[TemplateAction(a.code, a.name) for a in plan.active_actions(department_code, fiscal_year)],
         indicators=[TemplateIndicator(i.code, i.name, i.unit)
-                    for i in plan.department_indicators(department_code)])
+                    for i in plan.department_indicators(department_code)
+                    if i.code not in plan.auto_indicators],     # 自動算定: nothing to type
+        energy=energy)
 
 
 def template_file_name(department_code: str, fiscal_year: int) -> str:

@@ -51,8 +51,11 @@ def cmd_template(args) -> int:
             _err(txt.bad_year(args.year))
             return 2
         code = normalise_code(args.department)
+        from pipeline.warehouse import operations
         with connect(args.db) as con:
             plan = store.current_master(con)
+            energy = (operations.template_energy(con, plan, code, year)
+                      if plan is not None and code in plan.departments else None)
         if plan is None:
             from pipeline.texts import validation as vtxt
             _err(vtxt.NO_MASTER)
@@ -65,7 +68,9 @@ def cmd_template(args) -> int:
             fiscal_year=year, department_code=code, department_name=plan.departments[code].name,
             actions=[TemplateAction(a.code, a.name) for a in plan.active_actions(code, year)],
             indicators=[TemplateIndicator(i.code, i.name, i.unit)
-                        for i in plan.department_indicators(code)])
+                        for i in plan.department_indicators(code)
+                        if i.code not in plan.auto_indicators],     # 自動算定: nothing to type
+            energy=energy)
     write_template(Path(args.out), **kwargs)
     _err(txt.wrote(args.out))
     return 0

@@ -30,7 +30,8 @@ from pipeline.ingest import contract as c
 from pipeline.texts import template as t
 
 __all__ = [
-    "TemplateAction", "TemplateIndicator", "write_template", "template_bytes",
+    "TemplateAction", "TemplateIndicator", "TemplateEnergy", "TemplateEnergyRow",
+    "write_template", "template_bytes",
     "TITLE_ROW", "HEADER_ROW", "FIRST_DATA_ROW", "LAST_FORMATTED_ROW",
     "GUIDE_SHEET", "CHOICES_SHEET", "column_width",
 ]
@@ -47,6 +48,29 @@ class TemplateIndicator:
     code: str
     name: str
     unit: str
+
+
+@dataclass(frozen=True)
+class TemplateEnergyRow:
+    """A pre-filled エネルギー使用量 row: a facility in use, with a meter of its last report."""
+    facility_code: str
+    facility_name: str
+    activity: str | None = None
+    supplier: str | None = None
+    menu: str | None = None
+    unit: str | None = None
+
+
+@dataclass(frozen=True)
+class TemplateEnergy:
+    """What the エネルギー使用量 sheet needs: its rows and the factor workbook's lists."""
+    rows: Sequence[TemplateEnergyRow] = ()
+    activities: Sequence[tuple[str, str, Sequence[str]]] = ()   # (活動区分, 基準単位, other units)
+    suppliers: Sequence[str] = ()                                # electricity suppliers, 代替値 excluded
+
+    @property
+    def units(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(u for _, base, others in self.activities for u in (base, *others)))
 
 
 GUIDE_SHEET = t.GUIDE_SHEET
@@ -156,7 +180,7 @@ def _inline_ok(values: Sequence[str]) -> bool:
 
 
 def _list_validation(col: c.Column, values: Sequence[str], choices: _Choices, *,
-                     code_list: bool, label: str) -> DataValidation:
+                     code_list: bool, label: str, strict: bool = True) -> DataValidation:
     if not code_list and _inline_ok(values):
         formula = '"' + ",".join(values) + '"'
         error = t.DV_ERROR_WITH_VALUES.format(header=col.header, values=" / ".join(values))
@@ -164,9 +188,11 @@ def _list_validation(col: c.Column, values: Sequence[str], choices: _Choices, *,
         formula = choices.range_for(label, values)
         error = t.DV_ERROR.format(header=col.header)
     prompt = t.DV_PROMPT_CODE if code_list else t.DV_PROMPT
+    if not strict:          # another value is allowed after a warning (e.g. an unlisted supplier)
+        error, prompt = t.DV_WARNING.format(header=col.header), t.DV_PROMPT_OPEN
     return DataValidation(
         type="list", formula1=formula, allow_blank=True,
-        showErrorMessage=True, errorStyle="stop",
+        showErrorMessage=True, errorStyle="stop" if strict else "warning",
         errorTitle=_clip(t.DV_ERROR_TITLE, 32), error=_clip(error, 255),
         showInputMessage=True, promptTitle=_clip(t.DV_PROMPT_TITLE.format(header=col.header), 32),
         prompt=_clip(prompt, 255),
@@ -176,7 +202,8 @@ def _list_validation(col: c.Column, values: Sequence[str], choices: _Choices, *,
 def _write_table(wb: Workbook, sheet: c.TableSheet, rows: Sequence[dict[str, object]], *,
                  title: str, choices: _Choices,
                  code_lists: dict[str, tuple[str, Sequence[str]]],
-                 unit_comments: Sequence[str | None] = ()) -> Worksheet:
+                 unit_comments: Sequence[str | None] = (),
+                 open_lists: Sequence[str] = ()) -> Worksheet:
     ws = wb.create_sheet(sheet.name)
     ws.cell(row=TITLE_ROW, column=1, value=title).font = FONT_TITLE
     # The legend starts in the first column clear of the (large-font) title.
@@ -221,9 +248,10 @@ def _write_table(wb: Workbook, sheet: c.TableSheet, rows: Sequence[dict[str, obj
         dv = None
         if col.kind == "choice" and col.choices:
             dv = _list_validation(col, col.choices, choices, code_list=False, label=col.header)
-        elif col.header in code_lists:
+        elif col.header in code_lists and code_lists[col.header][1]:
             label, values = code_lists[col.header]
-            dv = _list_validation(col, values, choices, code_list=True, label=label)
+            dv = _list_validation(col, values, choices, code_list=col.kind == "code", label=label,
+                                  strict=col.header not in open_lists)
         if dv is not None:
             ws.add_data_validation(dv)
             dv.add(rng)
@@ -242,7 +270,8 @@ def _write_table(wb: Workbook, sheet: c.TableSheet, rows: Sequence[dict[str, obj
                     t.UNIT_COMMENT.format(unit=unit), t.COMMENT_AUTHOR, width=160, height=40)
 
     # Freeze the title and header rows, and the code and name columns where there is a name.
-    frozen_cols = 2 if len(headers) > 1 and headers[1] in (c.COL_ACTION_NAME, c.COL_INDICATOR_NAME) else 1
+    frozen_cols = 2 if len(headers) > 1 and headers[1] in (
+        c.COL_ACTION_NAME, c.COL_INDICATOR_NAME, c.COL_FACILITY_NAME) else 1
     ws.freeze_panes = f"{get_column_letter(frozen_cols + 1)}{FIRST_DATA_ROW}"
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     ws.page_setup.orientation = "landscape"
@@ -353,7 +382,8 @@ def _choice_text(col: c.Column, code_lists: dict[str, tuple[str, Sequence[str]]]
 
 def _write_guide(wb: Workbook, *, fiscal_year: int | None, department_code: str | None,
                  department_name: str | None, indicators: Sequence[TemplateIndicator],
-                 code_lists: dict[str, dict[str, tuple[str, Sequence[str]]]]) -> Worksheet:
+                 code_lists: dict[str, dict[str, tuple[str, Sequence[str]]]],
+                 energy: TemplateEnergy | None = None) -> Worksheet:
     ws = wb.active
     ws.title = GUIDE_SHEET
     for letter, width in zip("ABCD", (24, 16, 64, 48)):
@@ -366,7 +396,10 @@ def _write_guide(wb: Workbook, *, fiscal_year: int | None, department_code: str 
     g.paragraph(t.GUIDE_INTRO)
 
     g.heading(t.GUIDE_SECTION_SHEETS)
-    g.table(t.GUIDE_SHEET_TABLE_HEADERS, t.GUIDE_SHEET_ROWS)
+    sheet_rows = list(t.GUIDE_SHEET_ROWS)
+    if energy is not None:
+        sheet_rows.insert(-1, t.GUIDE_ENERGY_SHEET_ROW)
+    g.table(t.GUIDE_SHEET_TABLE_HEADERS, sheet_rows)
 
     g.heading(t.GUIDE_SECTION_COLUMNS)
     g.sub(f"■ {c.SHEET_INFO}　{t.GUIDE_INFO_NOTE}")
@@ -375,7 +408,7 @@ def _write_guide(wb: Workbook, *, fiscal_year: int | None, department_code: str 
          t.GUIDE_INFO_ROWS.get(label, ""),
          t.INFO_HINTS.get(label, "") if label == c.INFO_FISCAL_YEAR else "")
         for label in c.INFO_LABELS])
-    for sheet in c.SUBMISSION_SHEETS:
+    for sheet in c.SUBMISSION_SHEETS + ((c.ENERGY_SHEET,) if energy is not None else ()):
         g.row += 1
         g.sub(f"■ {sheet.name}")
         g.table(t.GUIDE_COLUMN_TABLE_HEADERS, [
@@ -402,6 +435,21 @@ def _write_guide(wb: Workbook, *, fiscal_year: int | None, department_code: str 
     for text in t.GUIDE_ROWS:
         g.paragraph(t.BULLET + text)
 
+    if energy is not None:
+        g.heading(t.GUIDE_SECTION_ENERGY)
+        for text in t.GUIDE_ENERGY:
+            g.paragraph("・" + text)
+        if energy.activities:
+            g.sub(f"■ {t.GUIDE_ENERGY_UNITS}")
+            g.table(t.GUIDE_ENERGY_UNIT_HEADERS, [
+                (name, base, "、".join(others) if others else "―") for name, base, others in energy.activities])
+        g.row += 1
+        g.sub(f"■ {t.GUIDE_ENERGY_SUPPLIERS}")
+        for text in t.GUIDE_SUPPLIER:
+            g.paragraph("・" + text)
+        if energy.suppliers:
+            g.paragraph(t.GUIDE_SUPPLIER_LIST.format(names="、".join(energy.suppliers)))
+
     if indicators:
         g.heading(t.GUIDE_SECTION_INDICATORS)
         g.paragraph(t.GUIDE_INDICATOR_NOTE)
@@ -419,11 +467,34 @@ def _write_guide(wb: Workbook, *, fiscal_year: int | None, department_code: str 
     return ws
 
 
+def _write_energy(wb: Workbook, energy: TemplateEnergy, *, title: str, choices: _Choices) -> Worksheet:
+    facility_codes = tuple(dict.fromkeys(r.facility_code for r in energy.rows))
+    lists = {
+        c.COL_FACILITY_CODE: (t.CHOICE_LIST_HEADERS["facility_codes"], facility_codes),
+        c.COL_ACTIVITY: (t.CHOICE_LIST_HEADERS["activities"], tuple(a for a, _, _ in energy.activities)),
+        c.COL_UNIT: (t.CHOICE_LIST_HEADERS["units"], energy.units),
+        c.COL_SUPPLIER: (t.CHOICE_LIST_HEADERS["suppliers"],
+                         tuple(energy.suppliers) + ((c.SUPPLIER_FALLBACK,) if energy.suppliers else ())),
+    }
+    rows = [{c.COL_FACILITY_CODE: r.facility_code, c.COL_FACILITY_NAME: r.facility_name,
+             c.COL_ACTIVITY: r.activity, c.COL_SUPPLIER: r.supplier, c.COL_MENU: r.menu,
+             c.COL_UNIT: r.unit} for r in energy.rows]
+    rows = [{k: v for k, v in row.items() if v is not None} for row in rows]
+    return _write_table(wb, c.ENERGY_SHEET, rows, title=title, choices=choices, code_lists=lists,
+                        open_lists=(c.COL_SUPPLIER,))
+
+
 def write_template(out: Path | str | BinaryIO, *, fiscal_year: int | None = None,
                    department_code: str | None = None, department_name: str | None = None,
                    actions: Sequence[TemplateAction] = (),
-                   indicators: Sequence[TemplateIndicator] = ()) -> None:
-    """Write the submission workbook (.xlsx) to a path or a binary file object."""
+                   indicators: Sequence[TemplateIndicator] = (),
+                   energy: TemplateEnergy | None = None) -> None:
+    """Write the submission workbook (.xlsx) to a path or a binary file object.
+
+    With `energy` (a master with facilities, contract §8) the form gains the
+    エネルギー使用量 sheet: the department's facilities in use, one row per meter of
+    their last report, with drop-downs for 活動区分, 単位 and 電気事業者.
+    """
     actions = tuple(actions)
     indicators = tuple(indicators)
     wb = Workbook()
@@ -438,7 +509,8 @@ def write_template(out: Path | str | BinaryIO, *, fiscal_year: int | None = None
                   c.SHEET_PARTNERS: action_list}
 
     _write_guide(wb, fiscal_year=fiscal_year, department_code=department_code,
-                 department_name=department_name, indicators=indicators, code_lists=code_lists)
+                 department_name=department_name, indicators=indicators, code_lists=code_lists,
+                 energy=energy)
     _write_info(wb, fiscal_year, department_code, department_name)
 
     choices = _Choices(wb)
@@ -461,6 +533,8 @@ def write_template(out: Path | str | BinaryIO, *, fiscal_year: int | None = None
                  unit_comments=[i.unit for i in indicators])
     _write_table(wb, c.PARTNERS_SHEET, [], title=title(c.SHEET_PARTNERS),
                  choices=choices, code_lists=action_list)
+    if energy is not None:
+        _write_energy(wb, energy, title=title(c.SHEET_ENERGY), choices=choices)
 
     # The hidden list sheet goes last, after the sheets people fill in.
     if CHOICES_SHEET in wb.sheetnames:

@@ -10,7 +10,7 @@ from .common import era_year  # re-exported: the template writer uses texts.temp
 
 from pipeline.ingest.contract import (
     INFO_CONTACT, INFO_CONTACT_PERSON, INFO_DEPARTMENT_CODE, INFO_DEPARTMENT_NAME,
-    INFO_FISCAL_YEAR, SHEET_ACTIONS, SHEET_INDICATORS, SHEET_INFO, SHEET_PARTNERS,
+    INFO_FISCAL_YEAR, SHEET_ACTIONS, SHEET_ENERGY, SHEET_INDICATORS, SHEET_INFO, SHEET_PARTNERS,
 )
 
 # --- Extra sheets (the reader ignores sheets it does not know) --------------
@@ -50,9 +50,15 @@ DV_ERROR_WITH_VALUES = "「{header}」は次のいずれかを選んでくださ
 DV_PROMPT_TITLE = "{header}"
 DV_PROMPT = "セルを選ぶと表示される ▼ から選んでください。"
 DV_PROMPT_CODE = "▼ から選ぶか、計画マスタのコードを入力してください。"
+DV_WARNING = "「{header}」が一覧にありません。このまま入力する場合は「はい」を選んでください（代替値で算定します）。"
+DV_PROMPT_OPEN = "▼ から選ぶか、一覧にない場合は請求書の名称を入力してください。"
 CHOICE_LIST_HEADERS = {
     "action_codes": "事業コード一覧",
     "indicator_codes": "指標コード一覧",
+    "facility_codes": "施設コード一覧",
+    "activities": "活動区分一覧",
+    "units": "単位一覧",
+    "suppliers": "電気事業者一覧",
 }
 
 # --- 記入方法 (the guide) -------------------------------------------------------
@@ -123,6 +129,31 @@ GUIDE_ROWS = (
     "連携主体: 同じ事業で連携先が複数ある場合は、連携先ごとに行を追加してください。",
     "あらかじめ記入されている事業コード・事業名、指標コード・指標名は変更しないでください。",
 )
+
+GUIDE_ENERGY_SHEET_ROW = (
+    SHEET_ENERGY, "施設があれば",
+    "所管する施設ごとに、活動区分（電気・都市ガス・灯油など）と契約（メーター）ごとに1行で、"
+    "その年度の使用量を4月〜3月の月別（または年間使用量）で記入します。市の事務事業の排出量はここから計算されます。")
+GUIDE_SECTION_ENERGY = "エネルギー使用量の書き方"
+GUIDE_ENERGY = (
+    "使用中の施設と、前回報告の活動区分・電気事業者・単位があらかじめ記入されています。"
+    "メーターや契約が増えた場合は行を追加し、同じ施設・活動区分の行は合計されます。",
+    "使用量は請求書の月（検針月）ごとに4月〜3月の列へ、選んだ「単位」のまま入力してください。"
+    "月別が分からない場合は「年間使用量」だけを入力しても構いません。両方入力した場合は、月の合計と一致（誤差0.5%以内）させてください。",
+    "使用がなかった月は0を入力してください。空欄の月があると確認のための警告が表示されます。",
+    "単位の取り違え（千kWh と kWh、kL と L など）がよくある誤りです。前年度の10倍以上・10分の1以下の使用量には"
+    "警告が表示されますので、単位を確認してください。",
+)
+GUIDE_ENERGY_UNITS = "活動区分と使える単位"
+GUIDE_ENERGY_UNIT_HEADERS = ("活動区分", "基準単位", "ほかに使える単位")
+GUIDE_ENERGY_SUPPLIERS = "電気事業者の選び方"
+GUIDE_SUPPLIER = (
+    "電気事業者は電気の行だけに記入します。請求書に記載の小売電気事業者を ▼ の一覧から選んでください。",
+    "再生可能エネルギー100%などの料金メニューを契約している場合は、「メニュー」に請求書のメニュー名を記入してください"
+    "（メニュー別の係数で算定されます）。",
+    "一覧にない事業者はそのまま入力できます。その場合と、空欄の場合は国の「代替値」で算定され、警告が表示されます。",
+)
+GUIDE_SUPPLIER_LIST = "排出係数表にある電気事業者: {names}"
 
 GUIDE_SECTION_INDICATORS = "指標の単位"
 GUIDE_INDICATOR_TABLE_HEADERS = ("指標コード", "指標名", "単位")

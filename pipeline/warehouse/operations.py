@@ -444,3 +444,37 @@ def energy_history(con) -> dict[tuple[int, str, str], float]:
 
 # v_indicator_attainment (schema.py) reads v_operations_emissions: it follows these views.
 schema.DDL_PARTS.extend((TABLES_SQL, VIEWS_SQL, schema.ATTAINMENT_VIEW_SQL))
+
+
+# --- the pre-filled form ----------------------------------------------------------
+
+def template_energy(con, plan: MasterPlan, department_code: str, fiscal_year: int):
+    """The エネルギー使用量 part of a department's pre-filled form (None without facilities):
+    its facilities in use, one row per meter of each one's last report before `fiscal_year`."""
+    from pipeline.ingest.template import TemplateEnergy, TemplateEnergyRow
+    if not plan.has_operations:
+        return None
+    facilities = plan.department_facilities(department_code, fiscal_year)
+    last = {}
+    if facilities:
+        for code, activity, supplier, menu, unit in con.execute(
+                "WITH rows_ AS (SELECT u.*, max(u.fiscal_year) OVER (PARTITION BY u.facility_code) AS last "
+                "               FROM v_energy_usage u WHERE u.fiscal_year < ? "
+                "               AND u.facility_code IN (SELECT unnest(?::VARCHAR[]))) "
+                "SELECT facility_code, coalesce(activity_name, activity), supplier, menu, unit FROM rows_ "
+                "WHERE fiscal_year = last ORDER BY facility_code, submission_id, row_no",
+                [fiscal_year, [f.code for f in facilities]]).fetchall():
+            last.setdefault(code, []).append((activity, supplier, menu, unit))
+    rows = []
+    for facility in facilities:
+        for activity, supplier, menu, unit in last.get(facility.code, [(None, None, None, None)]):
+            rows.append(TemplateEnergyRow(facility.code, facility.name, activity, supplier, menu, unit))
+    factors = current_factors(con)
+    activities, suppliers = [], []
+    if factors is not None:
+        for activity in factors.activities.values():
+            others = [u for (a, _), u in factors.conversion_units.items() if a == activity.name]
+            activities.append((activity.name, activity.base_unit, tuple(others)))
+        for activity in sorted(factors.electric):
+            suppliers.extend(factors.suppliers.get(activity, {}).values())
+    return TemplateEnergy(tuple(rows), tuple(activities), tuple(dict.fromkeys(suppliers)))
