@@ -141,3 +141,20 @@ def send_round(db, batch: ReminderRound, config: SmtpConfig, actor: str, *,
 
     send_messages(config, [r.message for r in addressed], on_sent=record, tls_context=tls_context)
     return results
+
+
+def reminder_zip(db, fiscal_year: int, today: date, priority: bool = False,
+                 sender: str | None = None) -> bytes:
+    """The FY's reminders as one zip of .eml files (the 提出状況 page's download)."""
+    with connect(db) as con:
+        return zip_bytes(build_round(con, fiscal_year, today, priority=priority, sender=sender))
+
+
+def send_round_as(db, fiscal_year: int, today: date, config: SmtpConfig, user, *,
+                  priority: bool = False, tls_context=None) -> tuple[ReminderRound, list[tuple[Reminder, Delivery]]]:
+    """The page's send: HQ only (checked here), the round built afresh, each attempt audited."""
+    from pipeline.access import auth
+    actor = auth.require_role(user, auth.ROLE_HQ).username
+    with connect(db) as con:
+        batch = build_round(con, fiscal_year, today, priority=priority, sender=config.sender)
+    return batch, send_round(db, batch, config, actor, tls_context=tls_context)

@@ -15,6 +15,7 @@ DEPARTMENT_LABEL = "所管課"
 POLICY_LABEL = "基本方針"
 ALL = "すべて"
 PRIORITY_LABEL = "重点対策のみ"
+SUBMISSIONS_LIST_HEADER = "提出の一覧"
 PRIORITY_HELP = ("計画マスタで重点対策（重点対策加速化事業）に印のある事業と、それに関係する指標"
                  "（同じ施策の指標）・連携主体・所管課だけを表示します。市域の排出量は絞り込みません。")
 PRESENT_LABEL = "発表モード（大きな文字・全画面）"

@@ -452,3 +452,25 @@ def operations_change(previous_year: int, change: float, usage: float, factor: f
 
 
 OPERATIONS_NO_PREVIOUS = "前年度のデータがないため、増減の要因は示していません。"
+
+
+# --- 年次報告書 page: the narrative editor ---------------------------------------------------
+
+EMPTY_TEXT = "空の文章は保存できません。下書きに戻すときは「下書きを入れる」を押してから保存してください。"
+NARRATIVE_HEADER = "報告書の文章"
+NARRATIVE_CAPTION = ("数値から自動で作った下書きです。段落ごとに編集して保存すると、年次報告書"
+                     "（PDF・Excel）と公開サイトには保存した文章が使われます（保存しない段落は下書きのまま）。")
+NARRATIVE_SAVE = "この段落を保存"
+NARRATIVE_RESET = "下書きを入れる"
+NARRATIVE_SAVED = "保存しました。"
+NARRATIVE_PRIORITY_NOTE = "重点対策のみの文章です（全体の文章とは別に保存されます）。"
+NARRATIVE_VERSIONS = "保存の履歴"
+NARRATIVE_HQ_ONLY = "文章の編集と保存は、本部のアカウントでサインインすると使えます。"
+
+
+def saved_caption(version: int, saved_by: str, saved_at) -> str:
+    return f"{MARK_SAVED}（第{version}版、{saved_by}、{saved_at:%Y-%m-%d %H:%M}）"
+
+
+DRAFT_CAPTION = "自動作成の下書き（まだ保存されていません）"
+DRAFT_DIFFERS = "保存した後に数値が変わり、下書きの内容が保存した文章と異なっています。"
