@@ -41,6 +41,8 @@ else:
 user = sign_in.current_user()
 if user is None or user.role != auth.ROLE_HQ:
     st.info(txt.HQ_ONLY)
+    if user is None:
+        sign_in.sign_in_box(sign_in.PAGE)       # HQ can sign in here, not only in the sidebar
     st.stop()
 
 

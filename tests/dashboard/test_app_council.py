@@ -67,3 +67,13 @@ def test_non_hq_sees_no_forms(db, user):
     assert not at.exception
     assert any(txt.HQ_ONLY in i.value for i in at.info)
     assert not [b for b in at.button if b.label == txt.BUTTON_ADD]
+
+
+def test_hq_signs_in_on_the_page_itself(db):
+    at = _page(None)
+    at.text_input(key="auth_username_page").input("hq1")
+    at.text_input(key="auth_password_page").input("password-hq1")
+    at.main.button[-1].click().run()
+    assert not at.exception, at.exception
+    assert [b for b in at.button if b.label == txt.BUTTON_ADD]
+    assert not [t for t in at.text_input if t.key == "auth_username_page"]
