@@ -39,7 +39,7 @@ else:
     st.dataframe(council.opinions_display(open_all), hide_index=True, width="stretch")
 
 user = sign_in.current_user()
-if user is None or user.role != auth.ROLE_HQ:
+if not auth.has_role(user, auth.ROLE_HQ):
     st.info(txt.HQ_ONLY)
     if user is None:
         sign_in.sign_in_box(sign_in.PAGE)       # HQ can sign in here, not only in the sidebar

@@ -12,7 +12,7 @@ from pipeline.access import uploads
 from pipeline.ingest import contract as c
 from pipeline.texts import auth as atxt
 from pipeline.texts import history as txt
-from pipeline.warehouse.schema import WarehouseBusy, connect
+from pipeline.warehouse.schema import WarehouseBusy
 from pipeline.dashboard.shell import ensure_app_shell
 
 ensure_app_shell()
@@ -31,8 +31,7 @@ tabs = st.tabs(tab_names)
 
 # --- versions ------------------------------------------------------------------------------
 with tabs[0]:
-    with connect() as con:
-        departments, years = audit.history_filters(con)
+    departments, years = ui.q(audit.history_filters)
     names = dict(departments)
     left, right = st.columns(2)
     department = left.selectbox(txt.DEPARTMENT, [None, *names],
@@ -41,8 +40,7 @@ with tabs[0]:
     year = right.selectbox(txt.FISCAL_YEAR, [None, *years],
                            format_func=lambda y: txt.ALL if y is None else txt.year_label(y),
                            key="history_year")
-    with connect() as con:
-        frame = audit.submission_history(con, department, year)
+    frame = ui.q(audit.submission_history, department, year)
     if frame.empty:
         st.info(txt.NO_SUBMISSIONS)
     else:
@@ -87,16 +85,14 @@ with tabs[0]:
                                                 target.fiscal_year))
                     st.rerun()
         with st.expander(txt.ROWS_OF_VERSION):
-            with connect() as con:
-                version_rows = provenance.submission_rows(con, chosen)
+            version_rows = ui.q(provenance.submission_rows, chosen)
             st.dataframe(version_rows, column_config=txt.ROW_COLUMNS, hide_index=True,
                          width="stretch", key="history_rows")
 
 # --- provenance -------------------------------------------------------------------------------
 with tabs[1]:
     st.caption(txt.PROVENANCE_INTRO)
-    with connect() as con:
-        source_years = provenance.source_years(con)
+    source_years = ui.q(provenance.source_years)
     if not source_years:
         st.info(txt.NO_SOURCES)
     else:
@@ -105,8 +101,7 @@ with tabs[1]:
                               format_func=txt.PROVENANCE_KINDS.get, key="provenance_kind")
         source_year = right.selectbox(txt.PROVENANCE_YEAR, source_years,
                                       format_func=txt.year_label, key="provenance_year")
-        with connect() as con:
-            sources = provenance.sources_frame(con, source_year, kind)
+        sources = ui.q(provenance.sources_frame, source_year, kind)
         if sources.empty:
             st.info(txt.NO_SOURCES)
         else:
@@ -119,8 +114,7 @@ if user.is_hq:
         st.caption(txt.AUDIT_INTRO)
         chosen_actions = st.multiselect(txt.AUDIT_FILTER, list(txt.AUDIT_ACTION_LABELS),
                                         format_func=txt.AUDIT_ACTION_LABELS.get, key="audit_actions")
-        with connect() as con:
-            events = audit.audit_log(con, actions=chosen_actions or None)
+        events = ui.q(audit.audit_log, actions=tuple(chosen_actions) or None)
         events = events.assign(action=events["action"].map(lambda a: txt.AUDIT_ACTION_LABELS.get(a, a)))
         st.dataframe(events, column_config=txt.AUDIT_COLUMNS, hide_index=True, width="stretch",
                      key="audit_table")

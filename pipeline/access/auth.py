@@ -191,6 +191,16 @@ def require_role(user: User | None, *roles: str, department: str | None = None) 
     return user
 
 
+def has_role(user: User | None, *roles: str, department: str | None = None) -> bool:
+    """Whether `require_role` would let `user` through (for showing or hiding a part of
+    a page; the write itself checks again)."""
+    try:
+        require_role(user, *roles, department=department)
+    except AccessDenied:
+        return False
+    return True
+
+
 def can_upload(user: User | None) -> bool:
     return user is not None and user.role in UPLOAD_ROLES
 

@@ -111,6 +111,10 @@ def test_require_role_matrix(db):
     with pytest.raises(auth.AccessDenied):
         auth.require_role(d1, auth.ROLE_HQ)
     assert auth.require_role(hq, *auth.UPLOAD_ROLES, department="D02") is hq
+    assert auth.has_role(hq, auth.ROLE_HQ) and not auth.has_role(d1, auth.ROLE_HQ)
+    assert not auth.has_role(None, auth.ROLE_HQ) and not auth.has_role(viewer, *auth.UPLOAD_ROLES)
+    assert auth.has_role(d1, *auth.UPLOAD_ROLES, department="D01")
+    assert not auth.has_role(d1, *auth.UPLOAD_ROLES, department="D02")
     assert auth.upload_department(hq) is None
     assert auth.upload_department(d1) == "D01"
     with pytest.raises(auth.AccessDenied):
