@@ -438,7 +438,7 @@ def _write_guide(wb: Workbook, *, fiscal_year: int | None, department_code: str 
     if energy is not None:
         g.heading(t.GUIDE_SECTION_ENERGY)
         for text in t.GUIDE_ENERGY:
-            g.paragraph("・" + text)
+            g.paragraph(t.BULLET + text)
         if energy.activities:
             g.sub(f"■ {t.GUIDE_ENERGY_UNITS}")
             g.table(t.GUIDE_ENERGY_UNIT_HEADERS, [
@@ -446,7 +446,7 @@ def _write_guide(wb: Workbook, *, fiscal_year: int | None, department_code: str 
         g.row += 1
         g.sub(f"■ {t.GUIDE_ENERGY_SUPPLIERS}")
         for text in t.GUIDE_SUPPLIER:
-            g.paragraph("・" + text)
+            g.paragraph(t.BULLET + text)
         if energy.suppliers:
             g.paragraph(t.GUIDE_SUPPLIER_LIST.format(names="、".join(energy.suppliers)))
 
