@@ -10,6 +10,7 @@ from pipeline.dashboard import sign_in
 from pipeline.texts import council as council_txt
 from pipeline.texts import dashboard as txt
 from pipeline.texts import history as history_txt
+from pipeline.texts import publication as publication_txt
 from pipeline.texts import report as report_txt
 from pipeline.texts import upload as upload_txt
 
@@ -40,6 +41,7 @@ PAGES = {
         st.Page("pages/history.py", title=history_txt.TITLE, icon=":material/history:", url_path="history"),
         st.Page("pages/report.py", title=report_txt.PAGE_TITLE, icon=":material/description:", url_path="report"),
         st.Page("pages/council.py", title=council_txt.PAGE_TITLE, icon=":material/account_balance:", url_path="council"),
+        st.Page("pages/publication.py", title=publication_txt.PAGE_TITLE, icon=":material/public:", url_path="publication"),
         OVERVIEW_AT_PATH,
     ],
 }

@@ -4,6 +4,7 @@ import streamlit as st
 from pipeline.access import auth
 from pipeline import council
 from pipeline.analysis import reference
+from pipeline.ingest.contract import OPINION_SOURCES
 from pipeline.dashboard import ui
 from pipeline.dashboard import sign_in
 from pipeline.texts import council as txt
@@ -58,6 +59,10 @@ def _run(action):
 
 with st.form("council_add", clear_on_submit=True):
     st.markdown(f"**{txt.FORM_ADD}**")
+    source = st.selectbox(txt.LABEL_SOURCE, OPINION_SOURCES, key="council_source")
+    published_choice = st.radio(txt.LABEL_PUBLISHED, list(txt.PUBLISH_CHOICES), horizontal=True,
+                                key="council_published_choice")
+    received = st.date_input(txt.LABEL_RECEIVED, value=None, key="council_received")
     level = st.selectbox(txt.LABEL_LEVEL, txt.LEVELS, key="council_level")
     options = council.targets(db, level)
     target = st.selectbox(txt.LABEL_TARGET, [None] + [c for c, _ in options],
@@ -66,10 +71,13 @@ with st.form("council_add", clear_on_submit=True):
     text = st.text_area(txt.LABEL_OPINION, key="council_text")
     response = st.text_area(txt.LABEL_RESPONSE, key="council_new_response")
     if st.form_submit_button(txt.BUTTON_ADD):
-        _run(lambda: council.add_opinion(db, fy, level, target, text, user, response_text=response))
+        _run(lambda: council.add_opinion(db, fy, level, target, text, user, response_text=response,
+                                         source=source, received_on=received,
+                                         published=txt.PUBLISH_CHOICES[published_choice]))
 
 if not frame.empty:
-    labels = {r.opinion_id: txt.opinion_label(r.opinion_id, r.level, r.target_code, r.opinion_text)
+    labels = {r.opinion_id: txt.opinion_label(r.opinion_id, r.level, r.target_code, r.opinion_text,
+                                              r.source)
               for r in frame.itertuples()}
     with st.form("council_response"):
         st.markdown(f"**{txt.FORM_RESPONSE}**")
@@ -78,6 +86,13 @@ if not frame.empty:
         response = st.text_area(txt.LABEL_RESPONSE, key="council_response_text")
         if st.form_submit_button(txt.BUTTON_RESPONSE):
             _run(lambda: council.set_response(db, oid, response, user))
+    with st.form("council_publish"):
+        st.markdown(f"**{txt.FORM_PUBLISH}**")
+        oid_p = st.selectbox(txt.LABEL_OPINION_PICK, list(labels), format_func=labels.get,
+                             key="council_publish_pick")
+        publish = st.toggle(txt.LABEL_PUBLISH_TOGGLE, key="council_publish_value")
+        if st.form_submit_button(txt.BUTTON_PUBLISH):
+            _run(lambda: council.set_published(db, oid_p, publish, user))
     with st.form("council_status"):
         st.markdown(f"**{txt.FORM_STATUS}**")
         oid_s = st.selectbox(txt.LABEL_OPINION_PICK, list(labels), format_func=labels.get,

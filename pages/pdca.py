@@ -1,9 +1,10 @@
 """PDCA: action × FY matrix, P→D→C→A for a FY, self-evaluations, directions, incomplete cycles."""
 import streamlit as st
 
-from pipeline.analysis import common, pdca, reference
+from pipeline.analysis import common, opinions, pdca, reference
 from pipeline.dashboard import ui
 from pipeline.texts import dashboard as txt
+from pipeline.texts import opinions as otxt
 from pipeline.dashboard.shell import ensure_app_shell
 
 ensure_app_shell()
@@ -79,3 +80,20 @@ if _open.empty:
 else:
     ui.dataframe(ui.derive(_council.opinions_display, _open), hide_index=True)
 # --- end of the council block ---------------------------------------------------------
+
+# --- Opinions per source and FY: the council's and the public's (issue 12) --------------
+st.header(otxt.HEADING)
+st.caption(otxt.CAPTION)
+opinion_counts = ui.q(opinions.opinion_counts, common.Filters(fiscal_year=fy))
+if opinion_counts.empty:
+    ui.empty(otxt.NO_OPINIONS)
+else:
+    totals = ui.derive(opinions.opinion_totals, opinion_counts, fy)
+    cols = st.columns(3)
+    cols[0].metric(otxt.METRIC_OPINIONS, ui.fmt_num(totals["opinions"]))
+    cols[1].metric(otxt.METRIC_RESPONDED, ui.fmt_num(totals["responded"]))
+    cols[2].metric(otxt.METRIC_PUBLISHED, ui.fmt_num(totals["published"]))
+    title = otxt.chart_title(fy, totals["opinions"], totals["sources"])
+    ui.chart_block(ui.lazy(opinions.opinion_chart, opinion_counts, title),
+                   ui.derive(opinions.opinion_counts_display, opinion_counts), title,
+                   f"pdca_opinions_{fy}")

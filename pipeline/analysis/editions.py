@@ -175,8 +175,10 @@ def changes_display(frame: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns=txt.CHANGE_HEADERS)
 
 
-def figures_display(frame: pd.DataFrame) -> pd.DataFrame:
+def figures_display(frame: pd.DataFrame, only_differing: bool = False) -> pd.DataFrame:
     """figure_differences with Japanese headers, 差異 as あり/blank, values as text."""
+    if only_differing and not frame.empty:
+        frame = frame[frame["differs"].astype(bool)]
     def text(v):
         if v is None:
             return "—"
@@ -188,3 +190,23 @@ def figures_display(frame: pd.DataFrame) -> pd.DataFrame:
         "edition": [text(v) for v in frame["edition"]], "live": [text(v) for v in frame["live"]],
         "differs": [txt.DIFFERS if d else txt.SAME for d in frame["differs"]]})
     return out.rename(columns=txt.FIGURE_HEADERS)
+
+
+def editions_table(con, fiscal_year: int) -> pd.DataFrame:
+    """The FY's editions, newest first: edition_no, frozen_at, frozen_by, note, submissions,
+    opinions, master_id, factor_id (the 公表 page's list)."""
+    rows = editions.list_editions(con, fiscal_year)
+    cols = list(txt.EDITION_HEADERS)
+    frame = pd.DataFrame([{k: getattr(e, k) for k in cols} for e in rows], columns=cols)
+    for col in ("master_id", "factor_id"):
+        frame[col] = frame[col].astype("Int64")
+    return frame
+
+
+def latest_edition(con, fiscal_year: int) -> editions.Edition | None:
+    """The FY's latest edition (None: not frozen, 速報)."""
+    return editions.latest_edition(con, fiscal_year)
+
+
+def editions_display(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.rename(columns=txt.EDITION_HEADERS)

@@ -88,3 +88,8 @@ def open_council_opinions(con, fiscal_year: int) -> int:
         WHERE o.fiscal_year < ? AND coalesce(o.source, '{c.OPINION_SOURCE_COUNCIL}') = ?
           AND coalesce(l.status, '') <> ?""",
         [int(fiscal_year), c.OPINION_SOURCE_COUNCIL, ctxt.STATUS_DONE]).fetchone()[0])
+
+
+def opinion_counts_display(counts: pd.DataFrame) -> pd.DataFrame:
+    """opinion_counts with Japanese headers (table and CSV beside the chart), zero rows dropped."""
+    return counts[counts["opinions"] > 0].rename(columns=txt.HEADERS).reset_index(drop=True)

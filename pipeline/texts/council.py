@@ -118,8 +118,10 @@ HELP_COUNCIL = "審議会意見ワークブックを取り込む（council impor
 
 # Page strings.
 PAGE_TITLE = "審議会意見"
-PAGE_INTRO = ("環境審議会による年次報告書の点検・評価の意見（審議会意見）と、市の対応方針・"
-              "対応状況を記録します。意見と対応は翌年度の年次報告書に掲載されます。")
+PAGE_INTRO = ("環境審議会による年次報告書の点検・評価の意見と、市民・事業者・共創推進プラットフォーム・"
+              "パブリックコメントなどから寄せられた意見、市の対応方針・対応状況を記録します。"
+              "公表とした意見と対応は翌年度の年次報告書と公開サイトに掲載されます"
+              "（審議会の意見は既定で公表、それ以外は公表とするまで掲載されません）。")
 YEAR_LABEL = "対象年度（審議会が評価した報告書の年度）"
 NO_YEARS = "年度がありません。まず計画マスタと取組状況報告を取り込んでください。"
 NO_OPINIONS = "この年度の審議会意見はまだ登録されていません。"
@@ -133,6 +135,14 @@ FORM_STATUS = "対応状況を更新"
 FORM_CYCLE = "公表・審議の記録"
 FORM_IMPORT = "ワークブックから取り込み"
 LABEL_LEVEL = "対象区分"
+LABEL_SOURCE = "意見の区分"
+LABEL_PUBLISHED = "公表"
+LABEL_RECEIVED = "受付日（任意）"
+#: The add form's 公表 choice → add_opinion(published=…) (None = the source's default).
+PUBLISH_CHOICES = {"区分の既定（審議会は公表、ほかは非公表）": None, "公表する": True, "公表しない": False}
+FORM_PUBLISH = "公表の設定"
+LABEL_PUBLISH_TOGGLE = "公表する（年次報告書・公開サイトに掲載）"
+BUTTON_PUBLISH = "設定する"
 LABEL_TARGET = "対象（計画全体のときは不要）"
 LABEL_OPINION = "意見の内容"
 LABEL_RESPONSE = "対応方針"
@@ -142,7 +152,7 @@ LABEL_STATUS_YEAR = "状況年度"
 LABEL_NOTE = "備考"
 LABEL_PUBLISHED = "年次報告書を公表した日"
 LABEL_REVIEWED = "審議会で評価した日"
-LABEL_FILE = "審議会意見ワークブック（.xlsx）"
+LABEL_FILE = "意見ワークブック（.xlsx。意見募集フォームの書き出しに見出しを合わせたもの）"
 BUTTON_ADD = "追加する"
 BUTTON_RESPONSE = "登録する"
 BUTTON_STATUS = "更新する"
@@ -156,7 +166,9 @@ CYCLE_NOT_DONE = "未"
 CYCLE_YEAR = "年度"
 
 
-def opinion_label(opinion_id, level, target, text) -> str:
+def opinion_label(opinion_id, level, target, text, source=None, published=None) -> str:
     short = text if len(text) <= 40 else text[:38] + "…"
     where = level if not target else f"{level} {target}"
-    return f"#{opinion_id}［{where}］{short}"
+    who = f"{source}・" if source else ""
+    mark = {True: "（公表）", False: "（非公表）"}.get(published, "")
+    return f"#{opinion_id}［{who}{where}］{short}{mark}"

@@ -99,3 +99,55 @@ FIGURE_LABELS = {
 }
 DIFFERS = "あり"
 SAME = ""
+
+# --- 公表 page -----------------------------------------------------------------------------
+PAGE_TITLE = "公表"
+PAGE_INTRO = ("年度ごとの公表版（年次報告書と公開サイトのもとになる、確定したデータの組）を作成し、"
+              "確定後の変更を確認します。公表版を確定すると、その年度の年次報告書と公開サイトは、"
+              "後から提出・差し替えがあっても公表版のデータで作成されます。")
+YEAR_LABEL = "年度"
+HQ_ONLY = "公表版の確定は脱炭素推進本部（HQ）の利用者のみ行えます。"
+EDITIONS_HEADING = "公表版の一覧"
+NO_EDITIONS = "この年度の公表版はまだありません。年次報告書・公開サイトは現在のデータ（速報）で作成されます。"
+CHANGES_HEADING = "公表版の確定後の変更"
+NO_CHANGES = "確定後、この年度の数値に影響する変更はありません。"
+CHANGES_FOUND = ("確定後に、この年度の数値に影響する変更があります。内容を確認し、必要なら新しい版を"
+                 "確定してください（公表済みの版は残ります）。")
+SUBMISSIONS_HEADING = "差し替え・追加された取組状況報告"
+NO_SUBMISSION_CHANGES = "確定後に差し替え・追加された取組状況報告はありません。"
+FIGURES_HEADING = "主な数値：公表版と現在の比較"
+SHOW_ALL_FIGURES = "差異のない項目も表示する"
+NO_FIGURE_CHANGES = "主な数値に差異はありません。"
+FREEZE_HEADING = "公表版を確定する"
+FREEZE_HELP = ("現在有効な取組状況報告（全年度）・計画マスタ・排出係数表・意見と対応の記録を、この年度の"
+               "公表版として記録します。確定した版は削除されません。")
+NOTE_LABEL = "備考（任意。例：審議会報告後の確定版）"
+FREEZE_BUTTON = "公表版を確定する"
+EDITION_HEADERS = {
+    "edition_no": "版",
+    "frozen_at": "確定日時",
+    "frozen_by": "確定者",
+    "note": "備考",
+    "submissions": "取組状況報告（件）",
+    "opinions": "意見（件）",
+    "master_id": "計画マスタの版",
+    "factor_id": "排出係数表の版",
+}
+
+
+def status_frozen(label: str) -> str:
+    return f"最新の公表版：{label}。年次報告書と公開サイトはこの版から作成されます。"
+
+
+def status_preliminary(fiscal_year: int) -> str:
+    return f"{fiscal_year}年度は公表版が未確定です（速報）。"
+
+
+def report_source(label: str | None) -> str:
+    """The 年次報告書 page: which data the report will be built from."""
+    if label is None:
+        return "この年度は公表版が未確定のため、現在のデータ（速報）で作成します。"
+    return f"この年度の報告書は {label} のデータで作成します。"
+
+
+REPORT_LIVE_TOGGLE = "公表版ではなく現在のデータ（速報）で作成する"

@@ -77,3 +77,22 @@ def test_hq_signs_in_on_the_page_itself(db):
     assert not at.exception, at.exception
     assert [b for b in at.button if b.label == txt.BUTTON_ADD]
     assert not [t for t in at.text_input if t.key == "auth_username_page"]
+
+
+def test_hq_records_a_citizens_opinion_and_publishes_it(db):
+    at = _page("hq1")
+    at.selectbox(key="council_year").set_value(2023)
+    at.run()
+    at.selectbox(key="council_source").set_value("市民")
+    at.text_area(key="council_text").input("駅前に駐輪場を増やしてほしい")
+    _form_button(at, txt.BUTTON_ADD).click()
+    at.run()
+    assert not at.exception
+    row = council.opinions(db, 2023).iloc[0]
+    assert (row["source"], bool(row["published"])) == ("市民", False)
+    at.toggle(key="council_publish_value").set_value(True)
+    _form_button(at, txt.BUTTON_PUBLISH).click()
+    at.run()
+    assert not at.exception
+    assert bool(council.opinions(db, 2023).iloc[0]["published"])
+    assert list(council.public_opinions(db)["opinion_text"]) == ["駅前に駐輪場を増やしてほしい"]

@@ -62,3 +62,28 @@ def test_without_japanese_fonts_the_pdf_is_refused_clearly(tmp_path, monkeypatch
     assert not at.exception
     assert [w.value for w in at.warning] == [txt.FONT_MISSING]
     assert [el.proto.label for el in at.get("download_button")] == [txt.DOWNLOAD_XLSX]
+
+
+def test_a_frozen_year_is_built_from_its_edition(tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+    import io
+    from pipeline.access import auth, publication
+    from pipeline.texts import publication as ptxt
+    db = tmp_path / "w.duckdb"
+    f.load_master(db)
+    assert all(r.accepted for r in f.ingest_all(db, f.d01(2024)))
+    ed = publication.freeze(db, 2024, auth.User("hq1", auth.ROLE_HQ))
+    at = _run(db, monkeypatch)
+    assert not at.exception
+    assert any(ptxt.report_source(ed.label) in c.value for c in at.caption)
+    at.button(key="report_build").click()
+    at.run()
+    assert not at.exception
+    _, _, xlsx = at.session_state["report_files"]
+    ws = load_workbook(io.BytesIO(xlsx))[txt.SHEET_SUMMARY]
+    items = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(4, ws.max_row + 1)}
+    assert items[txt.L_EDITION] == ed.label
+    at.toggle(key="report_live").set_value(True)
+    at.run()
+    assert any(ptxt.report_source(None) in c.value for c in at.caption)
+    assert not at.get("download_button")          # the edition's files are not offered as live

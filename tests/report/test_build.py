@@ -150,12 +150,39 @@ def test_next_years_report_carries_council_opinions(demo_db):
     # one more on FY2023's report.  FY N's report carries the opinions on FY N-1's report.
     r = report.build_report(demo_db, 2024)
     carried = r.council_previous.set_index("opinion_id")
-    assert sorted(carried.index) == sorted(council.opinions(demo_db, 2023)["opinion_id"])
+    assert sorted(carried.index) == sorted(council.public_opinions(demo_db, 2023)["opinion_id"])
     assert _DEMO["opinion_id"] in carried.index
     assert carried.loc[_DEMO["opinion_id"], "status"] == ctxt.STATUS_IN_PROGRESS
     earlier = report.build_report(demo_db, 2023).council_previous
-    assert sorted(earlier["opinion_id"]) == sorted(council.opinions(demo_db, 2022)["opinion_id"])
+    assert sorted(earlier["opinion_id"]) == sorted(council.public_opinions(demo_db, 2022)["opinion_id"])
     assert _DEMO["opinion_id"] not in set(earlier["opinion_id"])
+
+
+def test_frozen_year_is_reported_from_its_latest_edition(small_db, tmp_path, capsys):
+    from pipeline.access import publication
+    from pipeline.cli import main as cli
+    from pipeline.texts import publication as ptxt
+    from pipeline.texts import report as rtxt
+    live = report.build_report(small_db, 2024)
+    assert live.edition is None and live.edition_text == ptxt.PRELIMINARY_LONG
+    ed = publication.freeze(small_db, 2024, HQ)
+    # after freezing, D01 resubmits: I01 reaches its target
+    f.ingest_all(small_db, f.d01(2024, indicators=[f.indicator_row("I01", 1900, 2024)]))
+    frozen = report.build_report(small_db, 2024)
+    assert frozen.edition == ed and ed.label in frozen.edition_text
+    assert frozen.status_counts == live.status_counts                 # as at freezing
+    assert frozen.status_counts["達成"] == 0
+    assert set(frozen.sources["submission_id"]) == set(live.sources["submission_id"])
+    now = report.build_report(small_db, 2024, from_edition=False)
+    assert now.edition is None and now.status_counts["達成"] == 1
+    out = tmp_path / "r.xlsx"
+    assert cli.main(["--db", str(small_db), "report", "--year", "2024", "--out", str(out)]) == 0
+    assert ed.label in capsys.readouterr().err
+    from openpyxl import load_workbook
+    ws = load_workbook(out)[rtxt.SHEET_SUMMARY]
+    assert ws.cell(4, 2).value == ed.label
+    assert cli.main(["--db", str(small_db), "report", "--year", "2024", "--live", "--out", str(out)]) == 0
+    assert ptxt.PRELIMINARY in capsys.readouterr().err
 
 
 def test_report_cli_exit_codes(small_db, tmp_path):

@@ -36,6 +36,8 @@ def test_a4_with_cover_and_japanese_font(pdf):
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)
     assert _squash(txt.TITLE) in pages[0] and _squash(txt.fy_label(FY)) in pages[0]
     assert "データ時点" in pages[0]
+    from pipeline.texts import publication as ptxt
+    assert _squash(ptxt.PRELIMINARY_LONG) in pages[0]        # FY2024 of the demo is not frozen
     fonts = {f["/BaseFont"] for p in reader.pages[:2]
              for f in p["/Resources"]["/Font"].get_object().values()}
     assert any("IPAPGothic" in str(name) or "NotoSansCJK" in str(name) for name in fonts), fonts

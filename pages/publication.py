@@ -1,0 +1,73 @@
+"""公表: the FY's frozen editions (公表版), what changed since the latest, freezing a new one (HQ)."""
+import streamlit as st
+
+from pipeline.access import auth, publication
+from pipeline.analysis import editions as edition_changes
+from pipeline.analysis import reference
+from pipeline.dashboard import sign_in, ui
+from pipeline.dashboard.shell import ensure_app_shell
+from pipeline.texts import dashboard as dtxt
+from pipeline.texts import publication as txt
+from pipeline.warehouse import editions
+
+ensure_app_shell()
+
+st.title(txt.PAGE_TITLE)
+st.caption(txt.PAGE_INTRO)
+ui.require_submissions()
+
+years = sorted(ui.q(reference.fiscal_years), reverse=True)
+fy = st.selectbox(txt.YEAR_LABEL, years, format_func=dtxt.fy, key="publication_year")
+flash = st.session_state.pop("publication_flash", None)
+if flash:
+    st.success(flash)
+
+latest = ui.q(edition_changes.latest_edition, fy)
+if latest is None:
+    st.warning(txt.status_preliminary(fy))
+else:
+    st.info(txt.status_frozen(latest.label))
+
+st.header(txt.EDITIONS_HEADING)
+table = ui.q(edition_changes.editions_table, fy)
+if table.empty:
+    st.caption(txt.NO_EDITIONS)
+else:
+    ui.dataframe(ui.derive(edition_changes.editions_display, table), hide_index=True)
+
+if latest is not None:
+    st.header(txt.CHANGES_HEADING)
+    changes = ui.cached(edition_changes.changes_since, fy)
+    if changes.any:
+        st.warning(txt.CHANGES_FOUND)
+    else:
+        st.success(txt.NO_CHANGES)
+    st.subheader(txt.SUBMISSIONS_HEADING)
+    if changes.submissions.empty:
+        st.caption(txt.NO_SUBMISSION_CHANGES)
+    else:
+        st.dataframe(edition_changes.changes_display(changes.submissions), hide_index=True)
+    st.subheader(txt.FIGURES_HEADING)
+    show_all = st.toggle(txt.SHOW_ALL_FIGURES, key="publication_all_figures")
+    if not changes.figures_differ and not show_all:
+        st.caption(txt.NO_FIGURE_CHANGES)
+    else:
+        st.dataframe(edition_changes.figures_display(changes.figures, only_differing=not show_all),
+                     hide_index=True)
+
+st.header(txt.FREEZE_HEADING)
+user = sign_in.current_user()
+if user is None or user.role != auth.ROLE_HQ:
+    st.info(txt.HQ_ONLY)
+    st.stop()
+st.caption(txt.FREEZE_HELP)
+with st.form("publication_freeze", clear_on_submit=True):
+    note = st.text_input(txt.NOTE_LABEL, key="publication_note", max_chars=500)
+    if st.form_submit_button(txt.FREEZE_BUTTON, type="primary"):
+        try:
+            ed = publication.freeze(ui.db(), fy, user, note)
+        except (editions.EditionError, auth.AccessDenied) as exc:
+            st.error(str(exc))
+        else:
+            st.session_state["publication_flash"] = txt.frozen(ed.label, ed.submissions, ed.opinions)
+            st.rerun()
