@@ -192,7 +192,8 @@ def _transaction(con, work):
 
 def add_opinion(db, fiscal_year: int, level: str, target_code: str | None, opinion_text: str,
                 user, *, response_text: str | None = None, source: str = OPINION_SOURCE_COUNCIL,
-                published: bool | None = None, received_on: date | None = None) -> int:
+                published: bool | None = None, received_on: date | None = None,
+                reference_no: str | None = None) -> int:
     """Record one opinion (optionally with the city's response); returns its id.
     `published` None = the source's default (council opinions are published)."""
     actor = require_hq(user)
@@ -204,7 +205,8 @@ def add_opinion(db, fiscal_year: int, level: str, target_code: str | None, opini
         target = _check_target(con, level, target_code)
         return _transaction(con, lambda: _insert_opinion(
             con, int(fiscal_year), level, target, text, (response_text or "").strip(), actor,
-            source=source, published=published, received_on=received_on))
+            source=source, published=published, received_on=received_on,
+            reference_no=(reference_no or "").strip() or None))
 
 
 def set_published(db, opinion_id: int, published: bool, user) -> None:

@@ -39,6 +39,36 @@ def record_demo_council(db) -> None:
         opinion_id = council.add_opinion(db, fy, level, target, opinion, hq, response_text=response)
         for status_year, status in followups:
             council.set_status(db, opinion_id, status, status_year, hq)
+    record_demo_public_opinions(db, hq)
+
+
+def record_demo_public_opinions(db, hq) -> None:
+    """Opinions of citizens, businesses, the platform and a public comment (some published)."""
+    from datetime import date
+
+    from pipeline import council
+    from pipeline.demo.content import PUBLIC_OPINIONS
+    for (fy, source, level, target, opinion, response, published, received, number,
+         followups) in PUBLIC_OPINIONS:
+        opinion_id = council.add_opinion(
+            db, fy, level, target, opinion, hq, response_text=response, source=source,
+            published=published, received_on=date.fromisoformat(received), reference_no=number)
+        for status_year, status in followups:
+            council.set_status(db, opinion_id, status, status_year, hq)
+
+
+def freeze_demo_edition(db) -> None:
+    """The demo's published edition of DEMO_FROZEN_YEAR, by the HQ account, stamped with
+    its replayed time."""
+    from pipeline.demo.content import DEMO_EDITION_NOTE, DEMO_FROZEN_AT, DEMO_FROZEN_YEAR
+    from pipeline.warehouse import editions
+    from pipeline.warehouse.schema import connect
+    with connect(db, write=True) as con:
+        try:
+            editions.freeze(con, DEMO_FROZEN_YEAR, "hq", DEMO_EDITION_NOTE,
+                            at=datetime.fromisoformat(DEMO_FROZEN_AT))
+        except editions.EditionError:       # a demo without that FY: nothing to freeze
+            pass
 
 
 def _department_of(path: Path) -> str:
@@ -60,11 +90,22 @@ def build_demo(db=None, *, scale: int = 1, progress=None, workdir: Path | None =
         paths = list(plan.submissions)
         if progress:
             progress(f"{len(paths)} workbooks")
-        # One bulk ingest (one transaction), replaying who submitted when.
-        reports = load.ingest_paths(
-            paths, db,
-            loaded_by=[f"{DEMO_ACTOR_PREFIX}:{_department_of(p)}" for p in paths],
-            loaded_at=[_submitted_at(p, i) for i, p in enumerate(paths)])
+        # Bulk ingests (one transaction each), replaying who submitted when: the workbooks
+        # submitted before the demo's edition is frozen, the edition, then the rest.
+        from pipeline.demo.content import DEMO_FROZEN_AT
+        frozen_at = datetime.fromisoformat(DEMO_FROZEN_AT)
+        stamps = [_submitted_at(p, i) for i, p in enumerate(paths)]
+        reports = []
+        for before in (True, False):
+            batch = [i for i, at in enumerate(stamps) if (at <= frozen_at) == before]
+            reports += load.ingest_paths(
+                [paths[i] for i in batch], db,
+                loaded_by=[f"{DEMO_ACTOR_PREFIX}:{_department_of(paths[i])}" for i in batch],
+                loaded_at=[stamps[i] for i in batch])
+            if before:
+                if scale == 1:
+                    record_demo_council(db)
+                freeze_demo_edition(db)
         for r in reports:
             if r.accepted:
                 accepted += 1
@@ -76,6 +117,4 @@ def build_demo(db=None, *, scale: int = 1, progress=None, workdir: Path | None =
                         progress(f"  {p.location}: {p.message}")
         if rejected:
             raise RuntimeError(f"demo workbooks rejected: {rejected}")
-        if scale == 1:
-            record_demo_council(db)
         return f"計画マスタ版 {master_id}、提出 {accepted} 件"

@@ -24,8 +24,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Iterator
 
+import duckdb
+from filelock import FileLock, Timeout
+
 from pipeline.ingest import contract as c
 from pipeline.texts import publication as txt
+from pipeline.texts import warehouse as wtxt
 from pipeline.warehouse import schema, store
 from pipeline.warehouse.council_tables import COUNCIL_TABLES
 
@@ -45,6 +49,12 @@ schema.DDL_PARTS.append(TABLES_SQL)
 #: The emission factor workbook's version table (contract 8.2) as (table, id column):
 #: recorded when the table exists (another capability adds it), NULL otherwise.
 FACTOR_TABLE = ("factor_versions", "factor_id")
+
+
+#: Append-only tables whose rows carry the time they were written, as table → column: in
+#: an edition's copy, rows written after freezing are removed (the narrative HQ saves for
+#: the report and the site is the one saved when the edition was frozen).
+PINNED_BY_TIME = {"narrative_texts": "saved_at"}
 
 
 class EditionError(ValueError):
@@ -114,11 +124,13 @@ def _snapshot(con, edition_id: int, table: str) -> None:
 
 # --- writing ----------------------------------------------------------------------------
 
-def freeze(con, fiscal_year: int, actor: str | None, note: str | None = None) -> Edition:
+def freeze(con, fiscal_year: int, actor: str | None, note: str | None = None, *,
+           at: datetime | None = None) -> Edition:
     """Record a new edition of the FY as of now (one transaction, audited).
 
     `con` is a write connection (`schema.connect(db, write=True)`); the caller has checked
-    the role (pipeline.access.publication.freeze does)."""
+    the role (pipeline.access.publication.freeze does).  `at` stamps it with another time
+    (the demo replays its history)."""
     fiscal_year = int(fiscal_year)
     note = (note or "").strip() or None
     if note is not None and len(note) > 500:
@@ -144,7 +156,7 @@ def freeze(con, fiscal_year: int, actor: str | None, note: str | None = None) ->
         opinions = con.execute("SELECT count(*) FROM edition_council_opinions WHERE edition_id = ?",
                                [edition_id]).fetchone()[0]
         factor_id = _current_factor_id(con)
-        stamp = store.now()
+        stamp = at or store.now()
         con.execute(f"INSERT INTO editions ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [edition_id, fiscal_year, edition_no, stamp, actor, note, master[0], factor_id,
                      max_sid, submissions, opinions])
@@ -205,13 +217,18 @@ def edition_in_effect(con) -> Edition | None:
 
 def _apply(con, ed: Edition) -> None:
     """Turn a copy of the live warehouse into the warehouse as the edition recorded it."""
+    layout: dict[str, tuple[str, list[str]]] = {}
+    for table, kind, column in con.execute(
+            "SELECT c.table_name, t.table_type, c.column_name FROM information_schema.columns c "
+            "JOIN information_schema.tables t USING (table_schema, table_name) "
+            "WHERE c.table_schema = 'main' ORDER BY c.table_name, c.ordinal_position").fetchall():
+        layout.setdefault(table, (kind, []))[1].append(column)
     con.execute("BEGIN")
     # Workbooks loaded after freezing are not part of it: drop them and their rows
     # (every table with a submission_id column, whoever added it).
-    for table in sorted(_tables(con)):
-        if table in ("submissions",) or table.startswith("edition"):
-            continue
-        if "submission_id" in _columns(con, table) and _is_base_table(con, table):
+    for table, (kind, columns) in sorted(layout.items()):
+        if kind == "BASE TABLE" and "submission_id" in columns and table != "submissions" \
+                and not table.startswith("edition"):
             con.execute(f"DELETE FROM {_quote(table)} WHERE submission_id > ?", [ed.max_submission_id])
     con.execute("DELETE FROM submissions WHERE submission_id > ?", [ed.max_submission_id])
     con.execute(
@@ -220,24 +237,40 @@ def _apply(con, ed: Edition) -> None:
         [ed.edition_id, c.SUBMISSION_ACTIVE, c.SUBMISSION_SUPERSEDED])
     con.execute("UPDATE master_versions SET is_current = (master_id = ?)", [ed.master_id])
     table, id_col = FACTOR_TABLE
-    if ed.factor_id is not None and table in _tables(con):
+    if ed.factor_id is not None and table in layout:
         con.execute(f"UPDATE {table} SET is_current = ({id_col} = ?)", [ed.factor_id])
     for table in COUNCIL_TABLES:
-        snap = f"edition_{table}"
-        shared = [col for col in _columns(con, table) if col in set(_columns(con, snap))]
-        cols = ", ".join(_quote(col) for col in shared)
+        snap = set(layout.get(f"edition_{table}", ("", []))[1])
+        cols = ", ".join(_quote(col) for col in layout[table][1] if col in snap)
         con.execute(f"DELETE FROM {table}")
-        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {snap} WHERE edition_id = ?",
-                    [ed.edition_id])
+        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM edition_{table} "
+                    "WHERE edition_id = ?", [ed.edition_id])
+    for table, column in PINNED_BY_TIME.items():
+        if table in layout:
+            con.execute(f"DELETE FROM {table} WHERE {column} > ?", [ed.frozen_at])
     con.execute("DELETE FROM edition_in_effect")
     con.execute("INSERT INTO edition_in_effect VALUES (?)", [ed.edition_id])
     con.execute("COMMIT")
 
 
-def _is_base_table(con, table: str) -> bool:
-    row = con.execute("SELECT table_type FROM information_schema.tables WHERE table_schema = 'main' "
-                      "AND table_name = ?", [table]).fetchone()
-    return bool(row) and row[0] == "BASE TABLE"
+def _copy_database(con, live: Path, copy: Path) -> None:
+    """Copy the open live warehouse to `copy`: the file itself after a checkpoint (fast),
+    or DuckDB's COPY FROM DATABASE when the checkpoint leaves a write-ahead log behind."""
+    wal = Path(str(live) + ".wal")
+    try:
+        con.execute("CHECKPOINT")
+        clean = not wal.exists() or wal.stat().st_size == 0
+    except duckdb.Error:
+        clean = False
+    if clean:
+        shutil.copyfile(live, copy)
+        return
+    source = con.execute("SELECT current_database()").fetchone()[0]
+    con.execute(f"ATTACH {_sql_string(str(copy))} AS pdca_edition")
+    try:
+        con.execute(f'COPY FROM DATABASE "{source}" TO pdca_edition')
+    finally:
+        con.execute("DETACH pdca_edition")
 
 
 def _sql_string(value: str) -> str:
@@ -257,7 +290,6 @@ def edition_warehouse(db=None, fiscal_year: int | None = None, *,
     Raises EditionError for an unknown `edition_id`.
     """
     live = schema.db_path(db)
-    tmpdir = None
     with schema.connect(live) as con:
         if edition_id is not None:
             ed = get_edition(con, edition_id)
@@ -265,23 +297,27 @@ def edition_warehouse(db=None, fiscal_year: int | None = None, *,
                 raise EditionError(txt.unknown_edition(edition_id))
         else:
             ed = latest_edition(con, fiscal_year) if fiscal_year is not None else None
-        if ed is not None:
-            tmpdir = Path(tempfile.mkdtemp(prefix="pdca-edition-"))
-            copy = tmpdir / "edition.duckdb"
-            source = con.execute("SELECT current_database()").fetchone()[0]
-            con.execute(f"ATTACH {_sql_string(str(copy))} AS pdca_edition")
-            try:
-                con.execute(f'COPY FROM DATABASE "{source}" TO pdca_edition')
-            finally:
-                con.execute("DETACH pdca_edition")
     if ed is None:
         yield live, None
         return
+    tmpdir = Path(tempfile.mkdtemp(prefix="pdca-edition-"))
+    copy = tmpdir / "edition.duckdb"
     try:
+        # The writers' lock, taken directly (a read must not ask for a read-only refresh),
+        # keeps every writer out while the file is copied.
+        lock = FileLock(str(live) + ".lock", timeout=60)
+        try:
+            lock.acquire()
+        except Timeout as exc:
+            raise schema.WarehouseBusy(wtxt.BUSY) from exc
+        try:
+            with schema.connect(live) as con:
+                _copy_database(con, live, copy)
+        finally:
+            lock.release()
         with schema.connect(copy) as con:
             _apply(con, ed)
         yield copy, ed
     finally:
         schema._schema_ready.discard(str(copy.resolve()))
         shutil.rmtree(tmpdir, ignore_errors=True)
-

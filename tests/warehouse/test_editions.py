@@ -143,3 +143,49 @@ def test_restored_version_after_freezing_is_not_in_the_edition(db):
     with editions.edition_warehouse(db, 2024) as (path, _):
         assert _active(path) == frozen_ids
         assert _values(path)["I01"] == 900
+
+
+def test_edition_pins_the_factor_workbook_and_later_rows_of_any_table(tmp_path):
+    from pipeline import load
+    from tests import operations_factories as of
+    db = tmp_path / "ops.duckdb"
+    of.load_ops(db)
+    assert all(r.accepted for r in f.ingest_all(db, f.d01(2024)))
+    ed = publication.freeze(db, 2024, HQ)
+
+    def current_factor(path):
+        with connect(path) as con:
+            return con.execute("SELECT factor_id FROM v_current_factor_set").fetchone()[0]
+    assert ed.factor_id == current_factor(db)
+    doubled = [(y, a, s, m, k * 2, src) for (y, a, s, m, k, src) in of.FACTORS]
+    result, _, _ = load.load_factors_bytes(of.factor_workbook(factors=doubled), "factors2.xlsx", db)
+    assert result.accepted and current_factor(db) != ed.factor_id
+    # a workbook loaded after freezing, with rows in a table keyed by submission_id
+    [report] = f.ingest_all(db, f.d01(2024, indicators=[f.indicator_row("I01", 900)]))
+    with connect(db, write=True) as con:
+        con.execute("INSERT INTO energy_rows (submission_id, row_no, facility_code) VALUES (?, 1, 'F001')",
+                    [report.submission_id])
+    with editions.edition_warehouse(db, 2024) as (path, _):
+        assert current_factor(path) == ed.factor_id
+        with connect(path) as con:
+            assert con.execute("SELECT count(*) FROM energy_rows").fetchone()[0] == 0
+            assert con.execute("SELECT count(*) FROM submissions WHERE submission_id = ?",
+                               [report.submission_id]).fetchone()[0] == 0
+
+
+def test_edition_keeps_the_narrative_saved_before_freezing(db):
+    from datetime import timedelta
+    from pipeline.warehouse import round as rnd, store
+    with connect(db, write=True) as con:
+        rnd.save_narrative(con, 2024, rnd.SCOPE_ALL, "overview", "確定時の概況", "hq1")
+        con.execute("UPDATE narrative_texts SET saved_at = ?", [store.now() - timedelta(minutes=5)])
+    publication.freeze(db, 2024, HQ)
+    with connect(db, write=True) as con:
+        rnd.save_narrative(con, 2024, rnd.SCOPE_ALL, "overview", "後で直した概況", "hq1")
+        con.execute("UPDATE narrative_texts SET saved_at = ? WHERE version = 2",
+                    [store.now() + timedelta(minutes=5)])
+    with editions.edition_warehouse(db, 2024) as (path, _):
+        with connect(path) as con:
+            assert rnd.saved_narratives(con, 2024)["overview"].text == "確定時の概況"
+    with connect(db) as con:
+        assert rnd.saved_narratives(con, 2024)["overview"].text == "後で直した概況"
