@@ -34,7 +34,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from pipeline.access import auth
 from pipeline.warehouse import store
 from pipeline.ingest import normalise
-from pipeline.ingest.contract import OPINION_SOURCE_COUNCIL, OPINION_SOURCES, Column, TableSheet
+from pipeline.ingest.contract import (
+    DATE_TEXT_PATTERN, OPINION_SOURCE_COUNCIL, OPINION_SOURCES, PUBLISH_NO_WORDS, PUBLISH_YES_WORDS,
+    Column, TableSheet)
 from pipeline.ingest.problems import Problem, RejectedFile
 from pipeline.ingest.reader import read_workbook
 from pipeline.ingest.tables import parse_table
@@ -50,9 +52,9 @@ from pipeline.warehouse.schema import connect
 #: system export (氏名, メールアドレス, …) are ignored and never stored.
 OPINION_SHEET = TableSheet(txt.SHEET, txt.COL_YEAR, (
     Column(txt.COL_YEAR, "fiscal_year", "year", True, width=10,
-           note="意見の対象となる年次報告書の年度。"),
+           note=txt.NOTE_YEAR),
     Column(txt.COL_LEVEL, "level", "choice", False, txt.LEVELS, width=12,
-           note="空欄は計画全体。"),
+           note=txt.NOTE_LEVEL),
     Column(txt.COL_TARGET, "target_code", "code", False, width=12),
     Column(txt.COL_OPINION, "opinion_text", "text", True, width=60),
     Column(txt.COL_RESPONSE, "response_text", "text", False, width=60),
@@ -60,13 +62,13 @@ OPINION_SHEET = TableSheet(txt.SHEET, txt.COL_YEAR, (
     Column(txt.COL_STATUS_YEAR, "status_year", "year", False, width=10),
     Column(txt.COL_NOTE, "note", "text", False, width=30),
     Column(txt.COL_SOURCE, "source", "choice", False, OPINION_SOURCES, width=22,
-           note="空欄は環境審議会。"),
+           note=txt.NOTE_SOURCE),
     Column(txt.COL_PUBLISHED, "published", "text", False, width=8,
-           note="○ = 公表する、× = 公表しない、空欄 = 環境審議会の意見は公表、それ以外は公表しない。"),
+           note=txt.NOTE_PUBLISHED),
     Column(txt.COL_RECEIVED, "received_on", "text", False, width=12,
-           note="2025-06-30、2025/6/30、2025年6月30日 など。"),
+           note=txt.NOTE_RECEIVED),
     Column(txt.COL_REFERENCE, "reference_no", "text", False, width=14,
-           note="フォームの受付番号。同じ区分と番号の行は、取り込み直すと更新になります。"),
+           note=txt.NOTE_REFERENCE),
 ))
 COUNCIL_SHEET = OPINION_SHEET       # the issue-5 name
 
@@ -417,14 +419,14 @@ def parse_date(value) -> date | None:
     text = normalise.nfkc(value).strip() if value is not None else ""
     if not text:
         return None
-    m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T].*)?", text)
+    m = re.fullmatch(DATE_TEXT_PATTERN, text)
     if not m:
         raise ValueError(text)
     return date(int(m[1]), int(m[2]), int(m[3]))
 
 
-_YES = {"○", "〇", "◯", "O", "公表", "公表する", "する", "はい", "1", "TRUE"}
-_NO = {"×", "✕", "✖", "X", "非公表", "公表しない", "しない", "いいえ", "0", "FALSE"}
+_YES = set(PUBLISH_YES_WORDS)
+_NO = set(PUBLISH_NO_WORDS)
 
 
 def parse_published(value) -> bool | None:

@@ -121,6 +121,12 @@ OPINION_SOURCES = (
     OPINION_SOURCE_COUNCIL, "市民", "事業者", "共創推進プラットフォーム", "パブリックコメント", "その他",
 )
 
+# 公表 in the opinion workbook, as people and form systems write it (after NFKC, upper case).
+PUBLISH_YES_WORDS = ("○", "〇", "◯", "O", "公表", "公表する", "する", "はい", "1", "TRUE")
+PUBLISH_NO_WORDS = ("×", "✕", "✖", "X", "非公表", "公表しない", "しない", "いいえ", "0", "FALSE")
+# 受付日 written as text (after NFKC): 2025-06-30, 2025/6/30, 2025.6.30, 2025年6月30日, with a time.
+DATE_TEXT_PATTERN = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T].*)?"
+
 INDICATOR_DIRECTIONS = ("増加", "減少")
 DIRECTION_UP = "増加"
 DIRECTION_DOWN = "減少"

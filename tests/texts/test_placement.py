@@ -18,7 +18,7 @@ ALLOWED = ("pipeline/texts/", "pipeline/demo/", "pipeline/ingest/contract.py",
 # Modules of features being built while this test landed, whose strings are still to move
 # (the council's opinion sheet words belong to the contract, its messages to texts.council).
 # Remove a line once its module is clean: the test then keeps it so.
-NOT_YET_MOVED = ("pipeline/council.py", "pipeline/analysis/narrative.py", "pipeline/ingest/factors.py",
+NOT_YET_MOVED = ("pipeline/analysis/narrative.py", "pipeline/ingest/factors.py",
                  "pipeline/notify/smtp.py", "pipeline/site/config.py")
 SQL_COMMENT = re.compile(r"--[^\n]*")
 
