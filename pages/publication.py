@@ -57,8 +57,10 @@ if latest is not None:
 
 st.header(txt.FREEZE_HEADING)
 user = sign_in.current_user()
-if user is None or user.role != auth.ROLE_HQ:
+if not auth.has_role(user, auth.ROLE_HQ):
     st.info(txt.HQ_ONLY)
+    if user is None:
+        sign_in.sign_in_box(sign_in.PAGE)       # HQ can sign in here, not only in the sidebar
     st.stop()
 st.caption(txt.FREEZE_HELP)
 with st.form("publication_freeze", clear_on_submit=True):
