@@ -107,9 +107,10 @@ class PolicyPage:
     name: str
     slug: str
     lead: str
-    facts: list[Fact]
-    figure: Figure | None
-    measures: list[MeasureBlock]
+    narrative: str = ""
+    facts: list[Fact] = field(default_factory=list)
+    figure: Figure | None = None
+    measures: list[MeasureBlock] = field(default_factory=list)
     indicators: int = 0
     good: int = 0
     actions: int = 0
@@ -152,6 +153,8 @@ class SiteContent:
     operations: dict | None = None
     opinions: dict[int, list[Opinion]] = field(default_factory=dict)
     open_data: dict[str, pd.DataFrame] = field(default_factory=dict)
+    narrative: list[str] = field(default_factory=list)       # the overview's sentences
+    narrative_saved: bool = False
 
     def figures(self) -> list[Figure]:
         out = list(self.top_figures) + list(self.partner_figures)
@@ -373,7 +376,7 @@ def _action(rec: dict, vis: Visibility) -> ActionItem:
 
 
 def _policies(con, site: SiteContent, fy: int, table: pd.DataFrame, actions: pd.DataFrame,
-              vis: Visibility) -> None:
+              vis: Visibility, narrative: dict[str, str]) -> None:
     for index, (code, name) in enumerate(rd.policies(con)):
         measures = rd.measures(con, code)
         ptable = table[table["policy_code"] == code].reset_index(drop=True)
@@ -381,7 +384,8 @@ def _policies(con, site: SiteContent, fy: int, table: pd.DataFrame, actions: pd.
         good = int(ptable["status"].isin([c.STATUS_ACHIEVED, c.STATUS_ON_TRACK]).sum())
         complete = int((pactions["stages"] == 4).sum())
         page = PolicyPage(code, name, slug(code, index),
-                          txt.policy_lead(len(measures), len(ptable), len(pactions)), [], None, [],
+                          txt.policy_lead(len(measures), len(ptable), len(pactions)),
+                          narrative=narrative.get(code, ""), facts=[], figure=None, measures=[],
                           indicators=len(ptable), good=good, actions=len(pactions), complete=complete)
         counts = ptable["status"].value_counts()
         page.facts = [Fact(s, txt.n_indicators(counts.get(s, 0)), float(counts.get(s, 0)))
@@ -479,14 +483,14 @@ def _partners(con, site: SiteContent, fy: int, vis: Visibility) -> None:
 
 # --- operations, opinions --------------------------------------------------------------------------
 
-def _operations(con, site: SiteContent, fy: int) -> None:
+def _operations(con, site: SiteContent, fy: int, paragraph: str | None) -> None:
     if not q.has_operations(con, fy):
         return
     rows = q.operations_rows(con, fy)
     site.open_data["operations"] = rows
     whole = rows[rows["organisation_code"].isna()].sort_values("fiscal_year")
     orgs = rows[rows["organisation_code"].notna()]
-    out: dict = {"figures": [], "sentence": "", "whole": None, "orgs": None}
+    out: dict = {"figures": [], "sentence": "", "whole": None, "orgs": None, "narrative": paragraph or ""}
     if not whole.empty:
         last = whole.iloc[-1]
         out["sentence"] = txt.operations_sentence(
@@ -545,6 +549,27 @@ def _opinions(con, site: SiteContent, fy: int) -> None:
         site.highlights.append(txt.hl_opinions(len(frame), responded))
 
 
+def _narrative(con, fy: int):
+    """The FY's narrative as HQ saved it, else the draft (contract section 10), or None
+    where the narrative capability is absent."""
+    try:
+        from pipeline.analysis import narrative
+    except ImportError:
+        return None
+    return narrative.report_narrative(con, fy)
+
+
+_SENTENCE = re.compile(r"[^。「」]*(?:「[^」]*」[^。「」]*)*。|[^。]+$")
+
+
+def sentences(text: str) -> list[str]:
+    """A paragraph as its sentences (a 。 inside 「」 does not end one), blank lines dropped."""
+    out = []
+    for line in (text or "").splitlines():
+        out.extend(m.group(0).strip() for m in _SENTENCE.finditer(line.strip()) if m.group(0).strip())
+    return out
+
+
 # --- entry point -------------------------------------------------------------------------------------
 
 def collect(con, fiscal_year: int, config: PublicationConfig, edition: Edition,
@@ -558,9 +583,14 @@ def collect(con, fiscal_year: int, config: PublicationConfig, edition: Edition,
     _emissions(con, site, fy)
     _status(con, site, fy, table)
     _pdca_partners(con, site, fy)
-    _policies(con, site, fy, table, actions, vis)
+    story = _narrative(con, fy)
+    if story is not None:
+        site.narrative = sentences(story.overview.text)
+        site.narrative_saved = bool(story.overview.saved)
+    _policies(con, site, fy, table, actions, vis,
+              {code: p.text for code, p in story.policies.items()} if story is not None else {})
     _partners(con, site, fy, vis)
-    _operations(con, site, fy)
+    _operations(con, site, fy, story.operations.text if story is not None and story.operations else None)
     _opinions(con, site, fy)
     site.open_data.update({
         "indicators": q.indicator_rows(con, fy, vis),

@@ -589,3 +589,5 @@ F_CODE_DESCRIPTION = "全国地方公共団体コード（6桁）"
 OD_UNIT = "（単位: {unit}）"
 OD_KEYWORDS = ("地球温暖化対策実行計画", "ゼロカーボン", "温室効果ガス")
 UNIT_FACILITIES = "施設"
+
+H_POLICY_SUMMARY = "この年度の概況"

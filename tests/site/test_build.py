@@ -84,3 +84,77 @@ def test_public_report_hides_who_loaded(small_db):
     from pipeline.report.build import build_report
     report = build.public_report(build_report(small_db, 2024))
     assert set(report.sources["loaded_by"].dropna()) <= {"demo"}
+
+
+def test_narrative_leads_the_top_and_policy_pages(site, small_db):
+    from pipeline.analysis import narrative
+    story = narrative.report_narrative(small_db, 2024)
+    top = (site.out / "index.html").read_text(encoding="utf-8")
+    first = story.overview.text.split("。")[0]
+    assert first and first in top
+    p1 = (site.out / "policy-P1.html").read_text(encoding="utf-8")
+    assert story.policies["P1"].text.split("。")[0] in p1
+
+
+@pytest.fixture(scope="module")
+def ops_site(tmp_path_factory):
+    from pipeline.warehouse.schema import connect
+    from tests import factories as f
+    from tests import operations_factories as of
+    db = tmp_path_factory.mktemp("ops") / "w.duckdb"
+    of.load_ops(db)
+    reports = f.ingest_all(db, *(of.d01_energy(y, [of.energy_row("F001", "電気", "kWh", annual=a,
+                                                                  COL_SUPPLIER="A電力")])
+                                 for y, a in ((2023, 10000), (2024, 12000))))
+    assert all(r.accepted for r in reports), [r.summary for r in reports]
+    with connect(db) as con:
+        view = con.execute("SELECT fiscal_year, organisation_code, t_co2 FROM v_operations_emissions "
+                           "ORDER BY 1, 2 NULLS FIRST").fetchall()
+    return build.build_site(db, 2024, tmp_path_factory.mktemp("ops-site") / "site", workers=1,
+                            include_report=False), view
+
+
+def test_operations_page_and_data_where_the_inventory_exists(ops_site):
+    import csv
+    import io
+    result, view = ops_site
+    assert view and "operations.html" in result.pages
+    assert 'href="operations.html"' in (result.out / "index.html").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO((result.out / "data" / "operations.csv").read_text(encoding="utf-8-sig"))))
+    got = [(int(r["年度"]), r["組織コード"] or None,
+            float(r["排出量（t-CO2）"]) if r["排出量（t-CO2）"] else None) for r in rows]
+    assert [(y, o) for y, o, _ in got] == [(y, o) for y, o, _ in view]
+    assert all(t == pytest.approx(v) for (_, _, t), (_, _, v) in zip(got, view))
+    html = (result.out / "operations.html").read_text(encoding="utf-8")
+    whole_2024 = next(t for y, o, t in view if y == 2024 and o is None)
+    assert "市長部局" in html and f"{whole_2024:,.1f}" in html
+    assert sitecheck.link_problems(result.out, {LICENCE}) == []
+
+
+def test_site_of_a_frozen_fy_shows_its_edition_not_later_submissions(small_db, tmp_path):
+    import csv
+    import io
+    import shutil
+
+    from pipeline.access import auth, publication
+    from pipeline.warehouse.schema import connect
+    from tests import factories as f
+    from tests.site.conftest import _info
+    db = tmp_path / "w.duckdb"
+    shutil.copy(small_db, db)
+    publication.freeze(db, 2024, auth.User("hq", auth.ROLE_HQ), "審議会報告用")
+    resubmitted = f.d01(2024, info=_info(), indicators=[f.indicator_row("I01", 1500)])
+    assert all(r.accepted for r in f.ingest_all(db, resubmitted))
+    with connect(db) as con:
+        live = con.execute("SELECT actual_value FROM v_indicator_attainment WHERE fiscal_year = 2024 "
+                           "AND indicator_code = 'I01'").fetchone()[0]
+    assert live == 1500
+    result = build.build_site(db, 2024, tmp_path / "site", workers=1, include_report=False)
+    assert result.edition.number == 1 and not result.edition.preliminary
+    top = (result.out / "index.html").read_text(encoding="utf-8")
+    assert "第1版" in top and "審議会報告用" in top and 'class="mark"' not in top
+    rows = list(csv.DictReader(io.StringIO(
+        (result.out / "data" / "indicators.csv").read_text(encoding="utf-8-sig"))))
+    assert next(float(r["実績値"]) for r in rows if r["指標コード"] == "I01") == 900
+    package = (result.out / "data" / "datapackage.json").read_text(encoding="utf-8")
+    assert '"version": "1"' in package
