@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline import council
-from pipeline.analysis import attainment, common, emissions
+from pipeline.analysis import attainment, common, emissions, narrative
 from pipeline.report import data as rd
 from pipeline.report.model import PolicySection, ReportData, ReportError
 from pipeline.warehouse import editions, store
@@ -78,6 +78,7 @@ def _build(db, fiscal_year: int) -> ReportData:
             report.chart_attainment[s.code] = table[table["policy_code"] == s.code].reset_index(drop=True)
         report.council_previous = council_for_report(con, fiscal_year)
         report.cycle_previous = council.plan_cycle_status(con, fiscal_year - 1)
+        report.narrative = narrative.narrative_for_report(con, fiscal_year)
     return report
 
 

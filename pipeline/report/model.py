@@ -9,6 +9,7 @@ from datetime import datetime
 import pandas as pd
 
 from pipeline import council
+from pipeline.analysis.narrative import ReportNarrative
 from pipeline.report import data as rd
 from pipeline.warehouse.editions import Edition
 
@@ -51,6 +52,8 @@ class ReportData:
     chart_status: pd.DataFrame | None = None
     chart_attainment: dict[str, pd.DataFrame] = field(default_factory=dict)
     cycle_previous: council.CycleStatus | None = None
+    # The narrative: HQ's saved text where there is one, else the draft (analysis.narrative).
+    narrative: ReportNarrative | None = None
     # The publication edition the report comes from (None: live data, 速報).
     edition: Edition | None = None
 

@@ -209,6 +209,8 @@ def _summary(doc: _Doc, images: dict):
     e = r.emissions
     doc.add_page()
     doc.h1(txt.H_SUMMARY)
+    if r.narrative is not None:
+        _narrative(doc, r.narrative.overview)
     doc.h2(txt.H_EMISSIONS)
     pace = txt.PACE_UNKNOWN if e.on_track is None else (txt.PACE_OK if e.on_track else txt.PACE_BEHIND)
     rows = [
@@ -266,9 +268,29 @@ def _summary(doc: _Doc, images: dict):
         doc.para(txt.council_cycle_line(r.fiscal_year - 1, r.cycle_previous.steps), 8.5)
 
 
+def _narrative(doc: _Doc, paragraph) -> None:
+    """One paragraph of the narrative with its mark (saved text or the automatic draft)."""
+    doc.para(paragraph.text, 9.5)
+    doc.set_text_color(90, 90, 90)
+    doc.para(f"（{paragraph.mark}）", 7.5)
+    doc.set_text_color(0, 0, 0)
+
+
+def _operations(doc: _Doc) -> None:
+    narrative = doc.report.narrative
+    if narrative is None or narrative.operations is None:
+        return
+    doc.add_page()
+    doc.h1(narrative.operations.title)
+    _narrative(doc, narrative.operations)
+
+
 def _policy(doc: _Doc, index: int, section, images: dict):
     doc.add_page()
     doc.h1(txt.policy_heading(index, section.code, section.name))
+    narrative = doc.report.narrative
+    if narrative is not None and section.code in narrative.policies:
+        _narrative(doc, narrative.policies[section.code])
     doc.h2(txt.H_MEASURES)
     doc.grid([txt.COL["measure_code"], txt.COL["measure_name"]],
              [[m.measure_code, m.measure_name] for m in section.measures.itertuples()], [22, 158])
@@ -377,6 +399,7 @@ def render_pdf(report: ReportData) -> bytes:
     _summary(doc, images)
     for index, section in enumerate(report.sections, start=2):
         _policy(doc, index, section, images)
+    _operations(doc)
     _council(doc)
     _sources(doc)
     return bytes(doc.output())

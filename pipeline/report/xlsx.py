@@ -184,10 +184,30 @@ def _policy_records(r: ReportData) -> tuple[tuple[Col, ...], list[dict]]:
     return cols, records
 
 
+def _narrative_sheet(wb: Workbook, r: ReportData) -> None:
+    """本文: each paragraph of the narrative, with whether it is HQ's saved text or the draft."""
+    if r.narrative is None:
+        return
+    from pipeline.texts import round as rtxt
+    ws = wb.create_sheet(rtxt.SHEET_NARRATIVE)
+    for j, h in enumerate(rtxt.NARRATIVE_SHEET_HEADERS, start=1):
+        cell = ws.cell(1, j, h)
+        cell.font, cell.fill = HEAD_FONT, HEAD_FILL
+    for i, p in enumerate(r.narrative.paragraphs, start=2):
+        ws.cell(i, 1, p.title)
+        ws.cell(i, 2, p.text).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.cell(i, 3, p.mark)
+        ws.cell(i, 4, p.saved_by or "")
+        ws.cell(i, 5, p.saved_at.strftime("%Y-%m-%d %H:%M") if p.saved_at else "")
+    for letter, width in zip("ABCDE", (30, 100, 16, 14, 18)):
+        ws.column_dimensions[letter].width = width
+
+
 def render_xlsx(report: ReportData) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
     _summary_sheet(wb, report)
+    _narrative_sheet(wb, report)
     _sheet(wb, txt.SHEET_EMISSIONS, EMISSION_COLS, _records(report.emission_totals))
     cols, records = _policy_records(report)
     _sheet(wb, txt.SHEET_POLICIES, cols, records)

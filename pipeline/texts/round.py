@@ -474,3 +474,6 @@ def saved_caption(version: int, saved_by: str, saved_at) -> str:
 
 DRAFT_CAPTION = "自動作成の下書き（まだ保存されていません）"
 DRAFT_DIFFERS = "保存した後に数値が変わり、下書きの内容が保存した文章と異なっています。"
+
+SHEET_NARRATIVE = "本文"
+NARRATIVE_SHEET_HEADERS = ("段落", "文章", "区分", "保存した人", "保存日時")

@@ -28,7 +28,8 @@ def _rows(ws):
 
 
 def test_sheets_and_layout(book):
-    assert book.sheetnames == [txt.SHEET_SUMMARY, txt.SHEET_EMISSIONS, txt.SHEET_POLICIES,
+    from pipeline.texts import round as rtxt
+    assert book.sheetnames == [txt.SHEET_SUMMARY, rtxt.SHEET_NARRATIVE, txt.SHEET_EMISSIONS, txt.SHEET_POLICIES,
                                txt.SHEET_INDICATORS, txt.SHEET_ACTIONS, txt.SHEET_PARTNERS,
                                txt.SHEET_COUNCIL, txt.SHEET_SOURCES]
     ws = book[txt.SHEET_INDICATORS]
