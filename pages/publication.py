@@ -8,7 +8,10 @@ from pipeline.dashboard import sign_in, ui
 from pipeline.dashboard.shell import ensure_app_shell
 from pipeline.texts import dashboard as dtxt
 from pipeline.texts import publication as txt
-from pipeline.warehouse import editions
+from pipeline.site import build as site_build
+from pipeline.site import config as site_config
+from pipeline.texts import site as stxt
+from pipeline.warehouse import editions, schema
 
 ensure_app_shell()
 
@@ -54,6 +57,23 @@ if latest is not None:
     else:
         st.dataframe(edition_changes.figures_display(changes.figures, only_differing=not show_all),
                      hide_index=True)
+
+# --- the public site of the FY as a zip (anyone: it holds public information only) --------
+st.header(stxt.PAGE_SITE_HEADING)
+st.caption(stxt.page_site_help(latest.label if latest is not None else None))
+if st.button(stxt.SITE_BUILD_BUTTON, key="publication_site_build"):
+    with st.spinner(stxt.SITE_BUILDING):
+        try:
+            archive, built = site_build.site_zip(ui.db(), fy)
+        except (site_build.SiteError, site_config.ConfigError) as exc:
+            st.error(str(exc))
+        else:
+            st.session_state["publication_site"] = (fy, schema.version_token(ui.db()), archive)
+            st.success(stxt.site_built(len(built.pages), built.files, built.seconds))
+site_zip = st.session_state.get("publication_site")
+if site_zip and site_zip[0] == fy and site_zip[1] == schema.version_token(ui.db()):
+    st.download_button(stxt.SITE_DOWNLOAD, site_zip[2], file_name=stxt.site_zip_name(fy),
+                       mime="application/zip", key="publication_site_zip", icon=":material/download:")
 
 st.header(txt.FREEZE_HEADING)
 user = sign_in.current_user()

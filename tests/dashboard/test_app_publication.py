@@ -78,3 +78,20 @@ def test_non_hq_cannot_freeze(db, user):
     assert any(txt.HQ_ONLY in i.value for i in at.info)
     assert not [b for b in at.button if b.label == txt.FREEZE_BUTTON]
     assert _editions(db) == []
+
+
+def test_anyone_downloads_the_public_site_as_a_zip(db):
+    import io
+    import zipfile
+
+    from pipeline.texts import site as stxt
+    at = _page(None)
+    next(b for b in at.button if b.label == stxt.SITE_BUILD_BUTTON).click()
+    at.run(timeout=300)
+    assert not at.exception and not at.error
+    assert any("公開用サイトを作成しました" in s.value for s in at.success)
+    button = next(b for b in at.get("download_button") if b.proto.label == stxt.SITE_DOWNLOAD)
+    assert button.proto.label == stxt.SITE_DOWNLOAD
+    archive = at.session_state["publication_site"][2]
+    names = zipfile.ZipFile(io.BytesIO(archive)).namelist()
+    assert "site-fy2024/index.html" in names and "site-fy2024/data/datapackage.json" in names
