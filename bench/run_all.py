@@ -23,8 +23,10 @@ SCRIPTS = [
     ("pages.py", [], "each page's warm and cold rerun vs an empty page"),
     ("report.py", [], "annual report generation on the demo warehouse"),
     ("scale.py", [], "warehouse at ten times the demo: build, report, app peak memory"),
+    ("editions.py", [], "reading a frozen edition, what changed since, freezing (demo and ten times)"),
 ]
-QUICK_ARGS = {"ingest.py": ["--scales", "1", "--repeat", "1"], "scale.py": ["--scale", "2"]}
+QUICK_ARGS = {"ingest.py": ["--scales", "1", "--repeat", "1"], "scale.py": ["--scale", "2"],
+              "editions.py": ["--scales", "1", "--repeat", "1"]}
 
 
 def main(argv=None) -> int:

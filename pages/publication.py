@@ -40,7 +40,8 @@ else:
 
 if latest is not None:
     st.header(txt.CHANGES_HEADING)
-    changes = ui.cached(edition_changes.changes_since, fy)
+    with st.spinner(txt.COMPARING):
+        changes = ui.cached(edition_changes.changes_since, fy)
     if changes.any:
         st.warning(txt.CHANGES_FOUND)
     else:

@@ -48,6 +48,7 @@ PAGES = (
     AppPage("history", "提出履歴", False),
     AppPage("report", "年次報告書", False),
     AppPage("council", "審議会意見", False),
+    AppPage("publication", "公表", False),
 )
 DASHBOARD = tuple(p for p in PAGES if p.charts)
 
