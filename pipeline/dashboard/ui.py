@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import sys
 import threading
 import weakref
@@ -409,6 +410,29 @@ def filters(*, year: bool = True) -> common.Filters:
     _sync_url(f)
     area.caption(txt.SHARE_HINT)
     return f
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")
+
+
+def plain_text(text: str) -> None:
+    """Prose that came from the warehouse (names typed in workbooks) as plain text: every
+    Markdown/HTML character escaped, so nothing in a name can format or link."""
+    st.markdown(_MD_SPECIAL.sub(r"\\\1", text))
+
+
+def priority_only() -> bool:
+    """Only the 重点対策のみ toggle (pages without the other filters, e.g. 年次報告書's text),
+    sharing the sidebar's state and URL parameter."""
+    area = _filter_area()
+    st.session_state[W_PRIORITY] = bool(_state().get("priority"))
+    value = bool(area.toggle(txt.PRIORITY_LABEL, key=W_PRIORITY, help=txt.PRIORITY_HELP,
+                             on_change=_store, args=(W_PRIORITY, "priority")))
+    if value:
+        st.query_params[QP_PRIORITY] = "1"
+    elif QP_PRIORITY in st.query_params:
+        del st.query_params[QP_PRIORITY]
+    return value
 
 
 def content_key(prefix: str, labels) -> str:

@@ -123,4 +123,45 @@ def test_unreachable_server_is_reported_and_nothing_claimed_sent(db, monkeypatch
     assert not at.success or all("送信しました" not in s.value for s in at.success)
 
 
+def test_hq_edits_saves_and_resets_a_paragraph(db):
+    at = _page(REPORT_PAGE, "hq1")
+    assert not at.exception, [e.value for e in at.exception]
+    key = "narr_2024_all_overview_0"
+    draft = nar.draft_narrative(db, 2024).overview
+    assert at.text_area(key=key).value == draft
+    assert rtxt.DRAFT_CAPTION in [c.value for c in at.caption]
+    at.text_area(key=key).input("概要を本部で書き直しました。")
+    _button(at, rtxt.NARRATIVE_SAVE).click()
+    at.run()
+    assert not at.exception
+    assert rtxt.NARRATIVE_SAVED in [s.value for s in at.success]
+    saved = nar.narrative_for_report(db, 2024)
+    assert saved.overview.text == "概要を本部で書き直しました。" and saved.overview.saved_by == "hq1"
+    assert any(c.value.startswith(rtxt.MARK_SAVED + "（第1版、hq1、") for c in at.caption)
+    new_key = "narr_2024_all_overview_1"
+    assert at.text_area(key=new_key).value == "概要を本部で書き直しました。"
+    next(b for b in at.button if b.key == f"draft_{new_key}").click()
+    at.run()
+    assert at.text_area(key=new_key).value == draft
+    with connect(db) as con:
+        assert list(audit_log(con, actions=["narrative_save"])["actor"]) == ["hq1"]
+
+
+def test_empty_text_is_refused(db):
+    at = _page(REPORT_PAGE, "hq1")
+    at.text_area(key="narr_2024_all_overview_0").input("  ")
+    _button(at, rtxt.NARRATIVE_SAVE).click()
+    at.run()
+    assert rtxt.EMPTY_TEXT in [e.value for e in at.error]
+    assert not nar.narrative_for_report(db, 2024).overview.saved
+
+
+def test_non_hq_reads_the_text_without_editing(db):
+    at = _page(REPORT_PAGE, "dept1")
+    assert not at.exception
+    assert not at.text_area
+    assert rtxt.NARRATIVE_HQ_ONLY in [c.value for c in at.caption]
+    assert any(nar.draft_narrative(db, 2024).overview == m.value.replace("\\", "") for m in at.markdown)
+
+
 pytest_plugins = ["tests.notify.conftest"]
