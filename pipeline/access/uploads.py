@@ -16,6 +16,7 @@ from pipeline.access import diff
 from pipeline import load
 from pipeline.warehouse import store
 from pipeline.ingest import contract as c
+from pipeline.ingest import normalise
 from pipeline.ingest.problems import Problem
 from pipeline.texts import safety as stxt
 from pipeline.texts import upload as txt
@@ -62,23 +63,19 @@ class CommitResult:
     check: UploadCheck | None = None
 
 
-def fiscal_year_of(day: date) -> int:
-    """The Japanese FY (April–March) a date falls in."""
-    return day.year if day.month >= 4 else day.year - 1
-
-
 def fiscal_year_choices(db, today: date | None = None) -> tuple[list[int], int]:
     """FYs offered on the upload page (newest first) and the default one.
 
     From the earliest action start in the master (at most 10 years back) to
     the current FY; the default is the FY just ended (reports come after it).
     """
-    current = fiscal_year_of(today or date.today())
+    current = normalise.fiscal_year_of(today or date.today())
     with connect(db) as con:
         row = con.execute("SELECT min(start_year) FROM v_actions").fetchone()
     first = max(row[0] if row and row[0] else current - 5, current - 10)
     years = list(range(current, min(first, current) - 1, -1))
-    default = current - 1 if current - 1 in years else years[0]
+    reporting = normalise.reporting_year(today)
+    default = reporting if reporting in years else years[0]
     return years, default
 
 

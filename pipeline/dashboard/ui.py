@@ -23,12 +23,12 @@ import weakref
 import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import date
 
 import pandas as pd
 import streamlit as st
 
 from pipeline.analysis import chart_style, common, reference
+from pipeline.ingest import normalise
 from pipeline.warehouse import schema
 from pipeline.texts import dashboard as txt
 from pipeline.texts import warehouse as wtxt
@@ -334,13 +334,6 @@ def render_shell() -> None:
 
 # --- Filters -----------------------------------------------------------------------
 
-def reporting_year(today: date | None = None) -> int:
-    """The FY being reported on now: reports on FY y are written in FY y + 1."""
-    today = today or date.today()
-    current = today.year if today.month >= 4 else today.year - 1
-    return current - 1
-
-
 def _state() -> dict:
     if _STATE not in st.session_state:
         qp = st.query_params
@@ -383,7 +376,7 @@ def _sync_url(f: common.Filters) -> None:
 
 def year_options() -> list[int]:
     years = q(reference.fiscal_years)
-    return years or [reporting_year()]
+    return years or [normalise.reporting_year()]
 
 
 def _filter_names(depts: pd.DataFrame, pols: pd.DataFrame) -> tuple[dict, dict]:

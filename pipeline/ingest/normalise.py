@@ -22,7 +22,7 @@ from pipeline.texts import normalise as texts
 
 __all__ = [
     "clean_text", "nfkc", "normalise_code", "normalise_choice", "parse_year",
-    "fiscal_year_of", "parse_number", "parse_int", "is_not_reported", "is_blank",
+    "fiscal_year_of", "reporting_year", "parse_number", "parse_int", "is_not_reported", "is_blank",
 ]
 
 # Invisible characters NFKC leaves alone: zero-width space/joiners, word
@@ -204,8 +204,15 @@ _NOT_REPORTED_KEYS = frozenset(nfkc(w) for w in contract.NOT_REPORTED_WORDS) - {
 # --- years ------------------------------------------------------------------
 
 def fiscal_year_of(d: _dt.date) -> int:
-    """The Japanese FY (April–March, named by its starting year) of a date."""
+    """The Japanese FY (April–March, named by its starting year) of a date.
+
+    The one rule for it: the reader, the upload page and the dashboard all use this."""
     return d.year if d.month >= 4 else d.year - 1
+
+
+def reporting_year(today: _dt.date | None = None) -> int:
+    """The FY being reported on now: reports on FY y are written in FY y + 1."""
+    return fiscal_year_of(today or _dt.date.today()) - 1
 
 
 _SUFFIX = r"(?:年度|年)?"

@@ -12,6 +12,7 @@ from pipeline.access import auth
 from pipeline import load
 from pipeline.access import uploads
 from pipeline.ingest import contract as c
+from pipeline.ingest import normalise
 from pipeline.warehouse.schema import WarehouseBusy, connect
 from tests import factories as f
 from tests.upload_fixtures import (_template_warehouse, d01_workbook, d02_workbook, db,  # noqa: F401
@@ -25,8 +26,8 @@ def submissions(db) -> list[tuple]:
 
 
 def test_fiscal_year_helpers(db):
-    assert uploads.fiscal_year_of(date(2025, 3, 31)) == 2024
-    assert uploads.fiscal_year_of(date(2025, 4, 1)) == 2025
+    assert normalise.fiscal_year_of(date(2025, 3, 31)) == 2024
+    assert normalise.fiscal_year_of(date(2025, 4, 1)) == 2025
     years, default = uploads.fiscal_year_choices(db, today=date(2025, 6, 1))
     # The small master's earliest action starts in FY2021.
     assert years == [2025, 2024, 2023, 2022, 2021] and default == 2024

@@ -40,12 +40,6 @@ def test_number_formats():
     assert ui.fmt_delta(None) is None
 
 
-def test_reporting_year():
-    assert ui.reporting_year(date(2026, 11, 28)) == 2025
-    assert ui.reporting_year(date(2026, 3, 31)) == 2024
-    assert ui.reporting_year(date(2026, 4, 1)) == 2025
-
-
 def test_lazy_chart_builds_the_same_chart():
     counts = pd.DataFrame({"status": ["達成"], "count": [1], "previous": [0], "change": [1]})
     lazy = ui.lazy(attainment.status_counts_chart, counts, "タイトル")

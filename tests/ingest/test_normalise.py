@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from pipeline.ingest import contract
+from pipeline.ingest import contract, normalise
 from pipeline.ingest.normalise import (
     clean_text, fiscal_year_of, is_blank, is_not_reported, nfkc, normalise_choice,
     normalise_code, parse_int, parse_number, parse_year,
@@ -105,6 +105,12 @@ def test_fiscal_year_of():
     assert fiscal_year_of(dt.date(2025, 4, 1)) == 2025
     assert fiscal_year_of(dt.date(2025, 1, 1)) == 2024
     assert fiscal_year_of(dt.date(2024, 12, 31)) == 2024
+
+
+def test_reporting_year_is_the_fy_before_the_current_one():
+    assert normalise.reporting_year(dt.date(2026, 11, 28)) == 2025
+    assert normalise.reporting_year(dt.date(2026, 3, 31)) == 2024
+    assert normalise.reporting_year(dt.date(2026, 4, 1)) == 2025
 
 
 def _era_spellings(era_words, era_year: int):
