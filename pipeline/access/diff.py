@@ -7,13 +7,13 @@ values before → after, partner rows added/removed.
 """
 from __future__ import annotations
 
-import math
 from collections import Counter
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from pipeline.ingest import contract as c
+from pipeline.ingest.normalise import is_missing
 from pipeline.texts import upload as txt
 from pipeline.ingest.validate import Submission
 
@@ -99,11 +99,9 @@ class SubmissionDiff:
 
 def _norm(value):
     """Treat NaN/blank as missing, round floats so storage noise is no change."""
-    if value is None:
+    if is_missing(value):
         return None
     if isinstance(value, float):
-        if math.isnan(value):
-            return None
         return round(value, 9)
     if isinstance(value, int) and not isinstance(value, bool):
         return round(float(value), 9)

@@ -24,13 +24,13 @@ from pipeline.analysis.common import (
     Filters,
     Span,
     fetch,
-    is_missing,
     query,
     span_change,
     where_clause,
 )
 from pipeline.analysis.emissions import spread_labels
 from pipeline.ingest import contract as c
+from pipeline.ingest.normalise import is_missing
 from pipeline.texts import dashboard as txt
 
 #: Fewest and most recent values used for a trend projection.

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import functools
-import math
 from dataclasses import dataclass, replace
 from typing import Any
 
 import duckdb
 import pandas as pd
 
+from pipeline.ingest.normalise import is_missing
 from pipeline.texts import dashboard as txt
 from pipeline.warehouse.schema import connect
 
@@ -92,10 +92,6 @@ class Kpi:
     change: float | None
 
 
-def is_missing(value) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
-
-
 def kpi(frame: pd.DataFrame, fy: int | None, column: str) -> Kpi:
     """The value of `column` in FY `fy` and its change from FY `fy − 1`."""
     if fy is None or frame.empty:
@@ -113,10 +109,6 @@ def kpi(frame: pd.DataFrame, fy: int | None, column: str) -> Kpi:
     value, previous = at(fy), at(fy - 1)
     change = value - previous if value is not None and previous is not None else None
     return Kpi(value, previous, change)
-
-
-def is_nan(x) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
 
 
 @dataclass(frozen=True)
@@ -172,7 +164,7 @@ def blanks_as(frame: pd.DataFrame, columns: tuple[str, ...], text: str,
     blank cell would read "None").  Those columns become text; dates and times are
     written with `datetime_format`."""
     def shown(value):
-        if value is None or (not isinstance(value, str) and pd.isna(value)):
+        if is_missing(value):
             return text
         if datetime_format and hasattr(value, "strftime"):
             return value.strftime(datetime_format)

@@ -12,7 +12,6 @@ to issue a new edition.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -20,6 +19,7 @@ import pandas as pd
 from pipeline.analysis import attainment, emissions, partners, pdca
 from pipeline.analysis.common import Filters, kpi
 from pipeline.ingest import contract as c
+from pipeline.ingest.normalise import is_missing
 from pipeline.texts import publication as txt
 from pipeline.warehouse import editions
 from pipeline.warehouse.schema import connect
@@ -59,14 +59,7 @@ def submission_changes(con, edition: editions.Edition) -> pd.DataFrame:
 
 
 def _value(x):
-    if x is None:
-        return None
-    try:
-        if isinstance(x, float) and math.isnan(x):
-            return None
-    except TypeError:
-        pass
-    return x
+    return None if is_missing(x) else x
 
 
 def headline_figures(con, fiscal_year: int) -> dict[str, object]:

@@ -24,8 +24,9 @@ from datetime import datetime
 import pandas as pd
 
 from pipeline.analysis import attainment, emissions, opinions, partners, pdca, reference
-from pipeline.analysis.common import Filters, fetch, is_missing, query
+from pipeline.analysis.common import Filters, fetch, query
 from pipeline.ingest import contract as c
+from pipeline.ingest.normalise import is_missing
 from pipeline.texts import round as txt
 from pipeline.warehouse import round as wround
 

@@ -1,7 +1,6 @@
 """Multi-year comparison of the headline figures (経年推移)."""
 from __future__ import annotations
 
-import math
 
 import pandas as pd
 
@@ -15,6 +14,7 @@ from pipeline.analysis.common import Filters, pct, query
 from pipeline.analysis.partners import partners_by_year
 from pipeline.analysis.pdca import good_grade_share, pdca_by_year, self_evaluation_distribution
 from pipeline.ingest import contract as c
+from pipeline.ingest.normalise import is_missing
 from pipeline.texts import dashboard as txt
 
 
@@ -83,7 +83,7 @@ def comparison_display(comparison: pd.DataFrame, blank: str = "—") -> pd.DataF
     digits_of = {label: COMPARE_DIGITS.get(key, 1) for key, label in txt.METRIC_NAMES.items()}
 
     def fmt(value, digits: int, sign: str = "") -> str:
-        if value is None or (isinstance(value, float) and math.isnan(value)):
+        if is_missing(value):
             return blank
         return f"{value:{sign},.{digits}f}"
 

@@ -460,13 +460,13 @@ def empty(message: str = txt.NO_MATCH) -> None:
 # --- Numbers / metrics ------------------------------------------------------------------
 
 def fmt_num(value, digits: int = 0, suffix: str = "") -> str:
-    if value is None or (isinstance(value, float) and value != value):
+    if normalise.is_missing(value):
         return "—"
     return f"{value:,.{digits}f}{suffix}"
 
 
 def fmt_delta(value, digits: int = 0, suffix: str = "") -> str | None:
-    if value is None or (isinstance(value, float) and value != value):
+    if normalise.is_missing(value):
         return None
     return f"{value:+,.{digits}f}{suffix}"
 

@@ -22,7 +22,7 @@ from pipeline.texts import normalise as texts
 
 __all__ = [
     "clean_text", "nfkc", "normalise_code", "normalise_choice", "parse_year",
-    "fiscal_year_of", "reporting_year", "parse_number", "parse_int", "is_not_reported", "is_blank",
+    "fiscal_year_of", "reporting_year", "is_missing", "parse_number", "parse_int", "is_not_reported", "is_blank",
 ]
 
 # Invisible characters NFKC leaves alone: zero-width space/joiners, word
@@ -81,6 +81,20 @@ def _ascii_upper(text: str) -> str:
 def _squeeze(text: str) -> str:
     """Remove every whitespace and invisible character."""
     return "".join(c for c in text.translate(_INVISIBLE_TABLE) if not c.isspace())
+
+
+# --- missing values --------------------------------------------------------------
+
+def is_missing(value: object) -> bool:
+    """No value at all: None, a NaN (float, numpy or Decimal), pandas' NA or NaT.
+
+    The one test for it, for query results and frames as much as for cells; every layer
+    may import it (pandas is not needed to tell)."""
+    if value is None:
+        return True
+    if isinstance(value, numbers.Number):
+        return value != value
+    return type(value).__name__ in ("NAType", "NaTType")
 
 
 # --- text -------------------------------------------------------------------

@@ -7,16 +7,15 @@ same way and find them in the PDF's text.
 from __future__ import annotations
 
 import io
-import math
 from pathlib import Path
 
-import pandas as pd
 from fpdf import FPDF
 from fpdf.enums import Align, WrapMode
 from fpdf.fonts import FontFace
 
 from pipeline.report import charts
 from pipeline.report.model import ReportData
+from pipeline.ingest.normalise import is_missing
 from pipeline.texts import report as txt
 
 # Body font: IPA P Gothic (TrueType outlines, Debian fonts-ipafont-gothic).  fpdf2 embeds
@@ -38,13 +37,11 @@ class ReportFontMissing(RuntimeError):
 
 # --- number formatting (shared with the tests) ---------------------------------
 
-def _missing(v) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA
 
 
 def fmt_value(v) -> str:
     """An indicator value: thousands separators, up to 2 decimals, '—' when missing."""
-    if _missing(v):
+    if is_missing(v):
         return "—"
     v = float(v)
     if v == int(v):
@@ -53,15 +50,15 @@ def fmt_value(v) -> str:
 
 
 def fmt_pct(v) -> str:
-    return "—" if _missing(v) else f"{float(v):.1f}"
+    return "—" if is_missing(v) else f"{float(v):.1f}"
 
 
 def fmt_int(v) -> str:
-    return "—" if _missing(v) else f"{int(v):,}"
+    return "—" if is_missing(v) else f"{int(v):,}"
 
 
 def fmt_text(v) -> str:
-    return "" if _missing(v) else str(v)
+    return "" if is_missing(v) else str(v)
 
 
 # --- the document ----------------------------------------------------------------
@@ -342,7 +339,7 @@ def _council(doc: _Doc):
         doc.para(txt.NO_COUNCIL)
         return
     rows = [[str(o.opinion_id), str(o.fiscal_year), o.source,
-             o.level + (f" {o.target_code}" if not _missing(o.target_code) and o.target_code else ""),
+             o.level + (f" {o.target_code}" if not is_missing(o.target_code) and o.target_code else ""),
              o.opinion_text, fmt_text(o.response_text), o.status]
             for o in frame.itertuples()]
     doc.grid([txt.COL[k] for k in ("opinion_id", "fiscal_year", "source", "level", "opinion_text",

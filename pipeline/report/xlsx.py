@@ -7,7 +7,6 @@ unrounded: formats do the rounding, so the cells stay exact.
 from __future__ import annotations
 
 import io
-import math
 from dataclasses import dataclass
 
 import pandas as pd
@@ -16,6 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from pipeline.report.model import ReportData
+from pipeline.ingest.normalise import is_missing
 from pipeline.texts import report as txt
 
 FMT_INT = "#,##0"
@@ -89,9 +89,7 @@ SOURCE_COLS = (
 
 
 def _cell_value(v):
-    if v is None or v is pd.NA or v is pd.NaT:
-        return None
-    if isinstance(v, float) and math.isnan(v):
+    if is_missing(v):
         return None
     if hasattr(v, "item") and not isinstance(v, (str, bytes)):
         v = v.item()

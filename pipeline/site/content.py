@@ -15,8 +15,9 @@ from datetime import datetime
 import pandas as pd
 
 from pipeline.analysis import attainment, emissions, partners
-from pipeline.analysis.common import Filters, is_missing
+from pipeline.analysis.common import Filters
 from pipeline.ingest import contract as c
+from pipeline.ingest.normalise import is_missing
 from pipeline.report import data as rd
 from pipeline.site import queries as q
 from pipeline.site.config import PublicationConfig, Visibility

@@ -11,13 +11,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from pipeline.ingest import contract as c
+from pipeline.ingest.normalise import is_missing
 from pipeline.site.config import PublicationConfig, Visibility
 from pipeline.site.edition import Edition
 from pipeline.texts import site as txt
@@ -114,7 +114,7 @@ def columns(resource: Resource, vis: Visibility) -> tuple[Col, ...]:
 
 
 def _cell(value, kind: str) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return ""
     if kind == "boolean":
         return "true" if bool(value) else "false"

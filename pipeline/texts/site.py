@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from pipeline.ingest.normalise import is_missing
+
 from .common import era_year
 
 # --- settings ---------------------------------------------------------------------
@@ -345,7 +347,7 @@ def num(value, digits: int | None = None) -> str:
 
 
 def pct(value, digits: int = 1) -> str:
-    return BLANK if value is None or value != value else f"{float(value):.{digits}f}%"
+    return BLANK if is_missing(value) else f"{float(value):.{digits}f}%"
 
 
 def grade(value: str | None, labels: dict) -> str:

@@ -107,6 +107,19 @@ def test_fiscal_year_of():
     assert fiscal_year_of(dt.date(2024, 12, 31)) == 2024
 
 
+def test_is_missing_is_none_nan_na_and_nat():
+    import decimal
+
+    import numpy as np
+    import pandas as pd
+    for value in (None, float("nan"), np.float64("nan"), np.float32("nan"), decimal.Decimal("NaN"),
+                  pd.NA, pd.NaT):
+        assert normalise.is_missing(value), value
+    for value in (0, 0.0, "", "nan", False, np.int64(3), decimal.Decimal("1.5"), pd.Timestamp(2024, 1, 1),
+                  dt.date(2024, 1, 1)):
+        assert not normalise.is_missing(value), value
+
+
 def test_reporting_year_is_the_fy_before_the_current_one():
     assert normalise.reporting_year(dt.date(2026, 11, 28)) == 2025
     assert normalise.reporting_year(dt.date(2026, 3, 31)) == 2024
