@@ -85,6 +85,11 @@ def build_demo(db=None, *, scale: int = 1, progress=None, workdir: Path | None =
         if not result.accepted:
             raise RuntimeError("demo master rejected: " + "; ".join(
                 f"{p.location} {p.message}" for p in result.errors[:5]))
+        if plan.factors_path is not None:       # the 排出係数表, before the energy reports
+            factors, _, _ = load.load_factors_file(plan.factors_path, db, loaded_by="demo:HQ")
+            if not factors.accepted:
+                raise RuntimeError("demo factors rejected: " + "; ".join(
+                    f"{p.location} {p.message}" for p in factors.errors[:5]))
         create_demo_accounts(db)
         accepted = rejected = 0
         paths = list(plan.submissions)

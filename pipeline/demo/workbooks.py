@@ -23,6 +23,7 @@ from openpyxl.xml.functions import tostring
 
 from pipeline.ingest import contract as C
 from pipeline.demo import content as D
+from pipeline.demo import operations as OPS
 from pipeline.texts import demo as T
 
 _IMPL_DONE, _IMPL_PARTIAL, _IMPL_NOT, _IMPL_COMPLETE = C.IMPLEMENTATION_STATUSES
@@ -52,6 +53,8 @@ class DemoPlan:
     resubmissions: list[Path] = field(default_factory=list)
     # Data rows written per submission sheet name, over all `submissions`.
     rows: dict[str, int] = field(default_factory=dict)
+    # The emission factor workbook (排出係数表), loaded after the master.
+    factors_path: Path | None = None
 
 
 # --- How each (base) department types its workbook --------------------------
@@ -86,6 +89,7 @@ RESUBMISSIONS: dict[tuple[int, str], str] = {
     (2023, "K05"): "fix_value",
     (2024, "K03"): "fill_unreported",
     (2025, "K01"): "complete_partners",
+    (2024, "K18"): "energy_unit_slip",       # 千kWh typed over kWh figures: a ≥10× warning
 }
 
 
@@ -132,6 +136,8 @@ class _Plan:
     actions: list[_Action]
     indicators: list[_Indicator]
     fiscal_years: list[int]
+    facilities: list = field(default_factory=list)        # OPS.FacilitySpec (departments as cloned)
+    scaling: dict = field(default_factory=dict)           # organisation -> amount factor
 
 
 def _clone_suffix(name: str, j: int) -> str:
@@ -171,7 +177,19 @@ def _build_plan(scale: int) -> _Plan:
                 s.code if j == 0 else f"{s.code}-{j + 1}",
                 s.name if j == 0 else _clone_suffix(s.name, j),
                 dept_code(s.department, j % copies), s))
-    return _Plan(departments, actions, indicators, years)
+    facilities = []
+    for k in range(copies):
+        for f in OPS.facilities():
+            if k == 0:
+                facilities.append(f)
+            else:
+                facilities.append(OPS.FacilitySpec(
+                    f"{f.code}-{k + 1}", T.CLONE_DEPARTMENT_NAME.format(name=f.name, n=k + 1),
+                    dept_code(f.department, k), f.kind, f.start, f.end, f.meters))
+    if scale >= 10:
+        facilities += OPS.large_department_facilities(dept_code("K17", 1))
+    return _Plan(departments, actions, indicators, years, facilities,
+                 OPS.scaling(OPS.facilities()))
 
 
 # --- Indicator values --------------------------------------------------------
@@ -433,6 +451,8 @@ class _Submission:
     indicators: list[dict]
     partners: list[dict]
     version: int = 1
+    energy: list = field(default_factory=list)     # OPS.EnergyLine
+    energy_slip: bool = False                      # 千kWh typed over kWh figures (first version)
 
     @property
     def file_name(self) -> str:
@@ -456,8 +476,27 @@ def _build_submission(plan: _Plan, dept: _Dept, fy: int, seed: int, scale: int) 
     indicators = []
     for ind in plan.indicators:
         if ind.department == dept.code:
+            if ind.spec.series == OPS.AUTO_INDICATOR_SERIES and fy != plan.fiscal_years[0]:
+                continue        # 自動算定 from 事務事業編; typed once out of habit (a warning)
             indicators.extend(_indicator_rows(ind, fy, seed))
-    return _Submission(fy, dept, person, contact, actions, indicators, partners)
+    energy = _energy_lines(plan, dept, fy)
+    return _Submission(fy, dept, person, contact, actions, indicators, partners, energy=energy)
+
+
+def _energy_lines(plan: _Plan, dept: _Dept, fy: int) -> list:
+    """The department's エネルギー使用量 rows, scaled to the organisation's published FY2021 total."""
+    lines = []
+    for spec in plan.facilities:
+        if spec.department != dept.code:
+            continue
+        if fy == 2023 and spec.code == "F0304":
+            continue                    # forgotten in FY2023: a "facility not reported" warning
+        factor = plan.scaling.get(OPS.organisation_of(dept.base), 1.0)
+        for line in OPS.raw_lines(spec, fy):
+            line.amount *= factor
+            line.months = [m * factor for m in line.months]
+            lines.append(line)
+    return lines
 
 
 def _apply_defect(sub: _Submission, kind: str) -> _Submission:
@@ -475,6 +514,8 @@ def _apply_defect(sub: _Submission, kind: str) -> _Submission:
             first.indicators[i][C.COL_ACTUAL_VALUE] = _NOT_KNOWN
             first.indicators[i][C.COL_NOTE] = T.NOTE_UNREPORTED[0]
             sub.indicators[i][C.COL_NOTE] = T.NOTE_RESUBMIT_FILL
+    elif kind == "energy_unit_slip":
+        first.energy_slip = True
     else:
         if len(first.partners) > 1:
             first.partners.pop()
@@ -699,9 +740,46 @@ def _render_submission(sub: _Submission, plan_units: dict[str, tuple[str, int]],
             rows.append([out[h] for h in headers])
         sw.table(headers, rows, C.SHEET_PARTNERS)
 
+    if sub.energy:
+        _render_energy(wb, sub, style, year_label)
+
     if style.get("memo") == "end":
         _memo_sheet(wb)
     _save(wb, path)
+
+
+def _render_energy(wb: Workbook, sub: _Submission, style: dict, year_label: str) -> None:
+    """The エネルギー使用量 sheet, typed the department's way (units, layout, slips)."""
+    base = sub.dept.base
+    annual_only = base in OPS.ANNUAL_LAYOUT
+    headers = tuple(h for h in C.ENERGY_SHEET.headers if not (annual_only and h in C.MONTH_HEADERS))
+    sw = _SheetWriter(wb, C.SHEET_ENERGY, style, T.ENERGY_SHEET_TITLE.format(year=year_label))
+    rows = []
+    slipped = False
+    for i, line in enumerate(sub.energy):
+        unit, ratio = OPS.typed_unit(base, line.activity)
+        months = [OPS.rounded(m, ratio) for m in line.months]
+        annual = OPS.rounded(line.amount, ratio)
+        note = None
+        if sub.energy_slip and not slipped and line.activity == OPS.ELECTRICITY:
+            unit, slipped = "千kWh", True            # the kWh figures stay: 1,000 times too much
+        if annual_only and sub.fy == CURRENT_YEAR and base == "K07" and i == 2:
+            annual = OPS.rounded(line.amount, 1000)  # a 千kWh figure typed as kWh: a ≤0.1× warning
+        if sub.fy == 2023 and base == "K14" and i == 1:
+            months[10] = None                        # 2月 left blank: a warning, the rest is summed
+        if line.supplier == OPS.MIRAI:
+            note = T.ENERGY_NOTE_NEW_SUPPLIER
+        row = {C.COL_FACILITY_CODE: _fmt_code(line.facility.code, style),
+               C.COL_FACILITY_NAME: line.facility.name, C.COL_ACTIVITY: line.activity,
+               C.COL_SUPPLIER: line.supplier, C.COL_MENU: line.menu, C.COL_UNIT: unit, C.COL_NOTE: note}
+        if annual_only:
+            row[C.COL_ANNUAL] = _fmt_number(annual, style)
+        else:
+            row.update({h: _fmt_number(m, style) for h, m in zip(C.MONTH_HEADERS, months)})
+            if base in OPS.LARGE_UNITS:              # the annual total too, within 0.5 % of the months
+                row[C.COL_ANNUAL] = _fmt_number(round(sum(m for m in months if m is not None), 3), style)
+        rows.append([row.get(h) for h in headers])
+    sw.table(headers, rows, C.SHEET_ENERGY)
 
 
 def _memo_sheet(wb: Workbook) -> None:
@@ -740,7 +818,7 @@ def _save(wb: Workbook, path: Path) -> None:
 
 def _write_master(plan: _Plan, path: Path) -> None:
     wb = _new_workbook()
-    sheets = {s.name: s for s in C.MASTER_SHEETS}
+    sheets = {s.name: s for s in C.MASTER_SHEETS + C.MASTER_OPERATIONS_SHEETS}
 
     def table(name: str, rows: list[dict]) -> None:
         ws = wb.create_sheet(name)
@@ -751,7 +829,7 @@ def _write_master(plan: _Plan, path: Path) -> None:
 
     table(C.MASTER_DEPARTMENTS, [
         {C.COL_DEPARTMENT_CODE: d.code, C.COL_DEPARTMENT_NAME: d.name, C.COL_BUREAU: d.bureau,
-         C.COL_CONTACT_EMAIL: D.contact_email(d.code)}
+         C.COL_CONTACT_EMAIL: D.contact_email(d.code), C.COL_ORGANISATION_CODE: OPS.organisation_of(d.base)}
         for d in plan.departments])
     table(C.MASTER_POLICIES, [
         {C.COL_POLICY_CODE: c, C.COL_POLICY_NAME: n} for c, n in D.POLICIES])
@@ -766,7 +844,8 @@ def _write_master(plan: _Plan, path: Path) -> None:
         {C.COL_INDICATOR_CODE: i.code, C.COL_MEASURE_CODE: i.spec.measure, C.COL_INDICATOR_NAME: i.name,
          C.COL_UNIT: i.spec.unit, C.COL_DIRECTION: i.spec.direction, C.COL_BASE_YEAR: i.spec.base_year,
          C.COL_BASE_VALUE: _plain_number(float(i.spec.base)), C.COL_TARGET_YEAR: i.spec.target_year,
-         C.COL_TARGET_VALUE: _plain_number(float(i.spec.target)), C.COL_DEPARTMENT_CODE: i.department}
+         C.COL_TARGET_VALUE: _plain_number(float(i.spec.target)), C.COL_DEPARTMENT_CODE: i.department,
+         C.COL_AUTO: C.AUTO_OPERATIONS if i.spec.series == OPS.AUTO_INDICATOR_SERIES else None}
         for i in plan.indicators])
     rows = []
     for kind, table_ in ((C.KIND_BASE, {D.EMISSIONS_BASE_YEAR: D.EMISSIONS[D.EMISSIONS_BASE_YEAR]}),
@@ -777,8 +856,37 @@ def _write_master(plan: _Plan, path: Path) -> None:
                 rows.append({C.COL_FISCAL_YEAR: year, C.COL_SECTOR: sector, C.COL_KIND: kind,
                              C.COL_EMISSIONS: _plain_number(float(value))})
     table(C.MASTER_EMISSIONS, rows)
+    table(C.MASTER_ORGANISATIONS, [{C.COL_ORGANISATION_CODE: code, C.COL_ORGANISATION_NAME: name}
+                                   for code, name in OPS.ORGANISATIONS])
+    table(C.MASTER_FACILITIES, [
+        {C.COL_FACILITY_CODE: f.code, C.COL_FACILITY_NAME: f.name, C.COL_DEPARTMENT_CODE: f.department,
+         C.COL_FACILITY_USE: f.kind.use, C.COL_FLOOR_AREA: OPS.area_of(f), C.COL_START_YEAR: f.start,
+         C.COL_END_YEAR: f.end} for f in plan.facilities])
+    table(C.MASTER_OPERATIONS_TARGETS, [
+        {C.COL_ORGANISATION_CODE: org, C.COL_BASE_YEAR: by, C.COL_BASE_EMISSIONS_T: base,
+         C.COL_TARGET_YEAR: ty, C.COL_REDUCTION_PCT: pct} for org, by, base, ty, pct in OPS.TARGETS])
     ws = wb.create_sheet(T.MASTER_NOTE_SHEET)
     for line in T.MASTER_NOTE_LINES:
+        ws.append([line])
+    _save(wb, path)
+
+
+def _write_factors(plan: _Plan, path: Path) -> None:
+    """The emission factor workbook (排出係数表) HQ loads with `factors`."""
+    wb = _new_workbook()
+    sheets = {s.name: s for s in C.FACTOR_SHEETS}
+
+    def table(name: str, rows: list[tuple]) -> None:
+        ws = wb.create_sheet(name)
+        ws.append(list(sheets[name].headers))
+        for r in rows:
+            ws.append([_plain_number(v) if isinstance(v, float) else v for v in r])
+
+    table(C.FACTOR_ACTIVITIES, [tuple(a) for a in OPS.ACTIVITIES])
+    table(C.FACTOR_CONVERSIONS, [tuple(r) for r in OPS.CONVERSIONS])
+    table(C.FACTOR_FACTORS, OPS.factor_rows(plan.fiscal_years))
+    ws = wb.create_sheet(T.MASTER_NOTE_SHEET)
+    for line in T.FACTOR_NOTE_LINES:
         ws.append([line])
     _save(wb, path)
 
@@ -794,12 +902,14 @@ def write_demo_workbooks(out_dir: Path, *, scale: int = 1, seed: int = 2024) -> 
 
     master_path = out_dir / "master.xlsx"
     _write_master(plan, master_path)
+    factors_path = out_dir / "factors.xlsx"
+    _write_factors(plan, factors_path)
 
     units = {i.code: (i.spec.unit, i.spec.decimals) for i in plan.indicators}
     originals: list[Path] = []
     resubmissions: list[Path] = []
     missing: list[tuple[int, str]] = []
-    rows = {C.SHEET_ACTIONS: 0, C.SHEET_INDICATORS: 0, C.SHEET_PARTNERS: 0}
+    rows = {C.SHEET_ACTIONS: 0, C.SHEET_INDICATORS: 0, C.SHEET_PARTNERS: 0, C.SHEET_ENERGY: 0}
 
     def render(sub: _Submission) -> Path:
         path = out_dir / sub.file_name
@@ -807,6 +917,7 @@ def write_demo_workbooks(out_dir: Path, *, scale: int = 1, seed: int = 2024) -> 
         rows[C.SHEET_ACTIONS] += len(sub.actions)
         rows[C.SHEET_INDICATORS] += len(sub.indicators)
         rows[C.SHEET_PARTNERS] += len(sub.partners)
+        rows[C.SHEET_ENERGY] += len(sub.energy)
         return path
 
     for fy in plan.fiscal_years:
@@ -824,7 +935,8 @@ def write_demo_workbooks(out_dir: Path, *, scale: int = 1, seed: int = 2024) -> 
                 originals.append(render(sub))
     return DemoPlan(master_path=master_path, submissions=originals + resubmissions,
                     fiscal_years=list(plan.fiscal_years), current_year=CURRENT_YEAR,
-                    missing=missing, resubmissions=resubmissions, rows=rows)
+                    missing=missing, resubmissions=resubmissions, rows=rows,
+                    factors_path=factors_path)
 
 
 __all__ = ["DemoPlan", "write_demo_workbooks"]

@@ -21,6 +21,16 @@ MASTER_NOTE_LINES = (
     "所管課・基本方針・施策・事業・指標・排出量の各シートを読み込みます。",
 )
 
+# 事務事業編 (emission factor workbook, エネルギー使用量)
+FACTOR_NOTE_LINES = (
+    "排出係数表（デモ）",
+    "※ デモ用の架空のデータです。電気事業者・メニューと電気の排出係数は架空の値です。",
+    "燃料（ガソリン・灯油・軽油・A重油・LPG・都市ガス）の係数は地球温暖化対策推進法施行令の値です。",
+    "2025年度の係数は未公表のため含みません（2025年度の排出量は暫定値になります）。",
+)
+ENERGY_SHEET_TITLE = "{year} エネルギー使用量"
+ENERGY_NOTE_NEW_SUPPLIER = "年度途中に契約先を変更"
+
 # Department workbooks
 INFO_TITLE = "地球温暖化対策実行計画 取組状況報告書（{year}）"
 SHEET_TITLES = {

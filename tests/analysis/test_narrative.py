@@ -249,7 +249,7 @@ def test_saved_text_wins_and_is_marked(two_years):
 
 def test_operations_paragraph_appears_with_the_inventory(two_years):
     with connect(two_years, write=True) as con:
-        con.execute("""CREATE VIEW v_operations_emissions AS SELECT * FROM (VALUES
+        con.execute("""CREATE OR REPLACE VIEW v_operations_emissions AS SELECT * FROM (VALUES
             (2024, NULL, 9000.0, 8800.0, 2013, 10000.0, 2030, 5900.0, 7500.0, 10.0, '遅れ', FALSE, 3, 4))
             t(fiscal_year, organisation_code, t_co2, t_co2_fixed, base_year, base_t_co2, target_year,
               target_t_co2, expected_t_co2, reduction_pct, status, provisional, facilities_reported,
