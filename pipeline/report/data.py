@@ -14,7 +14,7 @@ from datetime import datetime
 import pandas as pd
 
 from pipeline.ingest import contract as c
-from pipeline.analysis import attainment, common, emissions
+from pipeline.analysis import attainment, common, emissions, partners, pdca
 
 
 # --- years and dates ---------------------------------------------------------
@@ -93,29 +93,29 @@ def emissions_summary(con, fiscal_year: int) -> EmissionsSummary:
 
 # --- indicators ------------------------------------------------------------------
 
-def _policy_filter(policy_code: str | None) -> tuple[str, list]:
-    return ("", []) if policy_code is None else (" AND policy_code = ?", [policy_code])
+def _filters(fiscal_year: int, policy_code: str | None) -> common.Filters:
+    return common.Filters(fiscal_year=fiscal_year, policy=policy_code)
+
+
+def _where(fiscal_year: int, policy_code: str | None, alias: str = "") -> tuple[str, list]:
+    """The dashboard's own WHERE (common.where_clause) for the FY and policy, on `alias`."""
+    prefix = f"{alias}." if alias else ""
+    return common.where_clause(_filters(fiscal_year, policy_code), year_col=f"{prefix}fiscal_year",
+                               policy_col=f"{prefix}policy_code",
+                               dept_col=f"{prefix}department_code",
+                               action_col=f"{prefix}action_code")
 
 
 def indicator_status_counts(con, fiscal_year: int, policy_code: str | None = None) -> dict[str, int]:
     """Indicators per status word (all five, in contract order) for the FY."""
-    counts = attainment.indicator_status_counts(
-        con, common.Filters(fiscal_year=fiscal_year, policy=policy_code))
+    counts = attainment.indicator_status_counts(con, _filters(fiscal_year, policy_code))
     return {row.status: int(row.count) for row in counts.itertuples()}
 
 
 def indicator_table(con, fiscal_year: int, policy_code: str | None = None) -> pd.DataFrame:
-    """One row per indicator of the FY with its value, expected value, attainment and status."""
-    extra, params = _policy_filter(policy_code)
-    return con.execute(
-        "SELECT a.measure_code, m.measure_name, a.indicator_code, a.indicator_name, a.unit, "
-        "a.direction, a.base_year, a.base_value, a.target_year, a.target_value, a.actual_value, "
-        "a.expected_value, a.attainment_pct, a.status, a.department_code, d.department_name, "
-        "a.policy_code "
-        "FROM v_indicator_attainment a LEFT JOIN v_measures m USING (measure_code) "
-        "LEFT JOIN v_departments d ON d.department_code = a.department_code "
-        "WHERE a.fiscal_year = ?" + extra.replace("policy_code", "a.policy_code")
-        + " ORDER BY m.sort_order, a.sort_order", [fiscal_year, *params]).df()
+    """One row per indicator of the FY with its value, expected value, attainment and status:
+    the dashboard's attainment table (目標達成状況), so page and report show the same rows."""
+    return attainment.attainment_table(con, _filters(fiscal_year, policy_code))
 
 
 # --- actions (PDCA) -----------------------------------------------------------------
@@ -135,26 +135,26 @@ class PdcaCompletion:
 
 
 def pdca_completion(con, fiscal_year: int, policy_code: str | None = None) -> PdcaCompletion:
-    extra, params = _policy_filter(policy_code)
-    row = con.execute(
-        'SELECT count(*), count(*) FILTER (WHERE reported), count(*) FILTER (WHERE "do"), '
-        'count(*) FILTER (WHERE "check"), count(*) FILTER (WHERE act), '
-        "count(*) FILTER (WHERE stages = 4) FROM v_pdca_status WHERE fiscal_year = ?" + extra,
-        [fiscal_year, *params]).fetchone()
-    return PdcaCompletion(*(int(x) for x in row))
+    """The FY's row of the dashboard's PDCA figures (pdca.pdca_by_year)."""
+    by_year = pdca.pdca_by_year(con, _filters(fiscal_year, policy_code))
+    row = by_year[by_year["fiscal_year"] == fiscal_year]
+    if row.empty:
+        return PdcaCompletion()
+    r = row.iloc[0]
+    return PdcaCompletion(int(r["actions"]), int(r["reported"]), int(r["do"]), int(r["check"]),
+                          int(r["act"]), int(r["complete"]))
 
 
 def action_table(con, fiscal_year: int, policy_code: str | None = None) -> pd.DataFrame:
     """One row per action active in the FY with what its department reported."""
-    extra, params = _policy_filter(policy_code)
+    where, params = _where(fiscal_year, policy_code, "p")
     return con.execute(
         "SELECT p.measure_code, m.measure_name, p.action_code, p.action_name, p.department_code, "
         "d.department_name, p.priority, p.implementation_status, p.self_evaluation, p.direction, "
         "p.revision_text, p.stages, p.reported, p.policy_code "
         "FROM v_pdca_status p LEFT JOIN v_measures m USING (measure_code) "
         "LEFT JOIN v_departments d ON d.department_code = p.department_code "
-        "WHERE p.fiscal_year = ?" + extra.replace("policy_code", "p.policy_code")
-        + " ORDER BY m.sort_order, p.sort_order", [fiscal_year, *params]).df()
+        f"{where} ORDER BY m.sort_order, p.sort_order", params).df()
 
 
 # --- partners ---------------------------------------------------------------------
@@ -169,37 +169,30 @@ class PartnerSummary:
 
 
 def partner_summary(con, fiscal_year: int, policy_code: str | None = None) -> PartnerSummary:
-    extra, params = _policy_filter(policy_code)
+    where, params = _where(fiscal_year, policy_code)
     row = con.execute(
         "SELECT count(*), count(DISTINCT action_code), count(DISTINCT stakeholder_type), "
         "coalesce(sum(participants), 0), coalesce(sum(co2_reduction_t), 0) "
-        "FROM v_stakeholder_contributions WHERE fiscal_year = ?" + extra,
-        [fiscal_year, *params]).fetchone()
+        f"FROM v_stakeholder_contributions {where}", params).fetchone()
     return PartnerSummary(int(row[0]), int(row[1]), int(row[2]), int(row[3]), float(row[4]))
 
 
 def partners_by_type(con, fiscal_year: int, policy_code: str | None = None) -> pd.DataFrame:
-    """Per 連携主体区分: rows, participants and CO2 reduction, in contract order."""
-    extra, params = _policy_filter(policy_code)
-    frame = con.execute(
-        "SELECT stakeholder_type, count(*) AS rows, coalesce(sum(participants), 0) AS participants, "
-        "coalesce(sum(co2_reduction_t), 0) AS co2_reduction_t "
-        "FROM v_stakeholder_contributions WHERE fiscal_year = ?" + extra
-        + " GROUP BY stakeholder_type", [fiscal_year, *params]).df()
-    order = {t: i for i, t in enumerate(c.STAKEHOLDER_TYPES)}
-    frame["_o"] = frame["stakeholder_type"].map(order)
-    return frame.sort_values("_o").drop(columns="_o").reset_index(drop=True)
+    """Per 連携主体区分: rows, participants and CO2 reduction, in contract order (the
+    dashboard's partners.stakeholders_by_category, named as the report names them)."""
+    frame = partners.stakeholders_by_category(con, _filters(fiscal_year, policy_code))
+    return (frame.rename(columns={"collaborations": "rows", "co2_t": "co2_reduction_t"})
+            [["stakeholder_type", "rows", "participants", "co2_reduction_t"]])
 
 
 def partner_table(con, fiscal_year: int, policy_code: str | None = None) -> pd.DataFrame:
     """Every partner row of the FY with its action."""
-    extra, params = _policy_filter(policy_code)
+    where, params = _where(fiscal_year, policy_code, "s")
     return con.execute(
         "SELECT s.action_code, a.action_name, s.stakeholder_type, s.organisation, s.participants, "
         "s.co2_reduction_t, s.content, s.policy_code FROM v_stakeholder_contributions s "
-        "LEFT JOIN v_actions a USING (action_code) WHERE s.fiscal_year = ?"
-        + extra.replace("policy_code", "s.policy_code")
-        + " ORDER BY a.sort_order, s.submission_id, s.source_cell", [fiscal_year, *params]).df()
+        f"LEFT JOIN v_actions a USING (action_code) {where} "
+        "ORDER BY a.sort_order, s.submission_id, s.source_cell", params).df()
 
 
 # --- sources -------------------------------------------------------------------------
