@@ -29,7 +29,7 @@ import streamlit as st
 
 from pipeline.analysis import chart_style, common, reference
 from pipeline.ingest import normalise
-from pipeline.warehouse import schema
+from pipeline.warehouse import readonly, schema
 from pipeline.texts import dashboard as txt
 from pipeline.texts import warehouse as wtxt
 
@@ -240,10 +240,13 @@ def _notice(message: str | None) -> None:
     if slot is None:
         slot = st.empty()
         _slot[threading.get_ident()] = slot
-    if message is None:
-        slot.empty()
-    else:
-        slot.warning(message, icon=":material/lock:")
+    try:
+        if message is None:
+            slot.empty()
+        else:
+            slot.warning(message, icon=":material/lock:")
+    except st.errors.StreamlitAPIException:
+        pass        # e.g. a fragment's rerun cannot draw outside itself: say it next run
 
 
 class _PageWaits:
@@ -284,6 +287,7 @@ def warehouse_notice() -> None:
     schema.wait_reporter.set(_PageWaits())
     schema.foreign_read_timeout.set(FOREIGN_READ_WAIT)
     path = db()
+    readonly.ensure_copy(path)
     h = schema.holder(path)
     if h is not None and h.ours is False:
         _notice(wtxt.held(path, h.program, h.pid, h.shared, schema.copy_path(path)))

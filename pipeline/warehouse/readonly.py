@@ -55,6 +55,7 @@ MAX_DELAY = 2.0         # ... but no later than this after the first pending wri
 RETRY_FIRST, RETRY_MAX = 1.0, 30.0
 DETACHED_GIVE_UP = 600.0   # a detached refresher retries for up to 10 minutes
 INFO_TABLE = "snapshot_info"
+LOG_LIMIT = 1_000_000    # bytes of readonly/refresh.log before it is started afresh
 COPY_NAME = "warehouse.duckdb"
 
 
@@ -159,6 +160,22 @@ def read_views(db=None, *, timeout: float | None = 60.0) -> tuple[dict, float]:
     return views, held
 
 
+STALE_AFTER = 600.0      # seconds: a temporary file this old was left by a killed refresh
+
+
+def _sweep(out_dir: Path) -> None:
+    """Remove temporaries that a killed refresh left behind (under the refresh lock)."""
+    now = time.time()
+    for folder in (out_dir, out_dir / "parquet", out_dir / "csv"):
+        for p in folder.glob(".*"):
+            if p.suffix in (".tmp", ".raw", ".wal") or ".tmp" in p.name:
+                try:
+                    if now - p.stat().st_mtime > STALE_AFTER:
+                        p.unlink()
+                except OSError:
+                    pass
+
+
 def refresh(db=None, *, timeout: float | None = 60.0) -> Snapshot:
     """Refresh the copy now (the `snapshot` command and the background refresher)."""
     db = schema.db_path(db)
@@ -168,6 +185,7 @@ def refresh(db=None, *, timeout: float | None = 60.0) -> Snapshot:
     out_dir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     with FileLock(str(out_dir / ".refresh.lock"), timeout=-1 if timeout is None else timeout + 30):
+        _sweep(out_dir)
         tables, read_seconds = read_views(db, timeout=timeout)
         final = out_dir / COPY_NAME
         tag = f"{os.getpid()}-{threading.get_ident()}"
@@ -384,6 +402,23 @@ def request_refresh(db) -> None:
         _refresher.request(db, token)
 
 
+_ensured: set[Path] = set()
+
+
+def ensure_copy(db) -> None:
+    """Once per process and warehouse (the app at start): a warehouse that has no copy yet
+    (made before this feature, or the copy deleted) gets one without waiting for a write."""
+    try:
+        db = schema.db_path(db).resolve()
+        if db in _ensured:
+            return
+        _ensured.add(db)
+        if db.exists() and not schema.copy_path(db).exists():
+            request_refresh(db)
+    except Exception:
+        log.exception("read-only copy: check at start failed")
+
+
 def wait_idle(timeout: float = 30.0) -> bool:
     """Wait until this process's background refresher has nothing left (tests)."""
     return _refresher.wait_idle(timeout)
@@ -414,7 +449,9 @@ def spawn_detached(db: Path, token: str) -> subprocess.Popen | None:
     try:
         out_dir = copy_dir(db)
         out_dir.mkdir(parents=True, exist_ok=True)
-        logfile = open(out_dir / "refresh.log", "ab")
+        log_path = out_dir / "refresh.log"
+        big = log_path.exists() and log_path.stat().st_size > LOG_LIMIT
+        logfile = open(log_path, "wb" if big else "ab")      # kept small: started afresh
     except OSError as exc:
         log.warning(txt.refresh_failed(schema.copy_path(db), _first_line(exc)))
         return None
