@@ -24,9 +24,10 @@ SCRIPTS = [
     ("report.py", [], "annual report generation on the demo warehouse"),
     ("scale.py", [], "warehouse at ten times the demo: build, report, app peak memory"),
     ("editions.py", [], "reading a frozen edition, what changed since, freezing (demo and ten times)"),
+    ("publish.py", [], "public site of one FY on the demo and at ten times the size"),
 ]
 QUICK_ARGS = {"ingest.py": ["--scales", "1", "--repeat", "1"], "scale.py": ["--scale", "2"],
-              "editions.py": ["--scales", "1", "--repeat", "1"]}
+              "editions.py": ["--scales", "1", "--repeat", "1"], "publish.py": ["--scales", "1"]}
 
 
 def main(argv=None) -> int:

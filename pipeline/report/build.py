@@ -36,49 +36,55 @@ def build_report(db, fiscal_year: int, *, from_edition: bool = True,
 
 
 def _build(db, fiscal_year: int) -> ReportData:
-    from pipeline.texts import report as txt
     with connect(db) as con:
-        years = rd.report_years(con)
-        if fiscal_year not in years:
-            raise ReportError(txt.no_data(fiscal_year, years))
-        report = ReportData(
-            fiscal_year=fiscal_year,
-            data_date=rd.data_date(con, fiscal_year),
-            generated_at=store.now(),
-            emissions=rd.emissions_summary(con, fiscal_year),
-            emission_totals=rd.emission_totals(con),
-            status_counts=rd.indicator_status_counts(con, fiscal_year),
-            pdca=rd.pdca_completion(con, fiscal_year),
-            partner_summary=rd.partner_summary(con, fiscal_year),
-            partners_by_type=rd.partners_by_type(con, fiscal_year),
-            sources=rd.data_sources(con, fiscal_year),
-            master=rd.master_source(con),
-            edition=editions.edition_in_effect(con),
-        )
-        indicators = rd.indicator_table(con, fiscal_year)
-        actions = rd.action_table(con, fiscal_year)
-        partners = rd.partner_table(con, fiscal_year)
-        for code, name in rd.policies(con):
-            report.sections.append(PolicySection(
-                code=code, name=name,
-                measures=rd.measures(con, code),
-                indicators=indicators[indicators["policy_code"] == code].reset_index(drop=True),
-                status_counts=rd.indicator_status_counts(con, fiscal_year, code),
-                pdca=rd.pdca_completion(con, fiscal_year, code),
-                actions=actions[actions["policy_code"] == code].reset_index(drop=True),
-                partner_summary=rd.partner_summary(con, fiscal_year, code),
-                partners=partners[partners["policy_code"] == code].reset_index(drop=True),
-            ))
-        f = common.Filters(fiscal_year=fiscal_year)
-        report.chart_emissions = emissions.emissions_by_sector(con, fiscal_year)
-        report.chart_path = emissions.emission_path(con)
-        report.chart_status = attainment.indicator_status_counts(con, f)
-        table = attainment.attainment_table(con, f)
-        for s in report.sections:
-            report.chart_attainment[s.code] = table[table["policy_code"] == s.code].reset_index(drop=True)
-        report.council_previous = council_for_report(con, fiscal_year)
-        report.cycle_previous = council.plan_cycle_status(con, fiscal_year - 1)
-        report.narrative = narrative.narrative_for_report(con, fiscal_year)
+        return build_from(con, fiscal_year)
+
+
+def build_from(con, fiscal_year: int) -> ReportData:
+    """The report of one FY from an open connection (the public site builds it in the
+    connection it reads its own figures from); raises ReportError for a FY without data."""
+    from pipeline.texts import report as txt
+    years = rd.report_years(con)
+    if fiscal_year not in years:
+        raise ReportError(txt.no_data(fiscal_year, years))
+    report = ReportData(
+        fiscal_year=fiscal_year,
+        data_date=rd.data_date(con, fiscal_year),
+        generated_at=store.now(),
+        emissions=rd.emissions_summary(con, fiscal_year),
+        emission_totals=rd.emission_totals(con),
+        status_counts=rd.indicator_status_counts(con, fiscal_year),
+        pdca=rd.pdca_completion(con, fiscal_year),
+        partner_summary=rd.partner_summary(con, fiscal_year),
+        partners_by_type=rd.partners_by_type(con, fiscal_year),
+        sources=rd.data_sources(con, fiscal_year),
+        master=rd.master_source(con),
+        edition=editions.edition_in_effect(con),
+    )
+    indicators = rd.indicator_table(con, fiscal_year)
+    actions = rd.action_table(con, fiscal_year)
+    partners = rd.partner_table(con, fiscal_year)
+    for code, name in rd.policies(con):
+        report.sections.append(PolicySection(
+            code=code, name=name,
+            measures=rd.measures(con, code),
+            indicators=indicators[indicators["policy_code"] == code].reset_index(drop=True),
+            status_counts=rd.indicator_status_counts(con, fiscal_year, code),
+            pdca=rd.pdca_completion(con, fiscal_year, code),
+            actions=actions[actions["policy_code"] == code].reset_index(drop=True),
+            partner_summary=rd.partner_summary(con, fiscal_year, code),
+            partners=partners[partners["policy_code"] == code].reset_index(drop=True),
+        ))
+    f = common.Filters(fiscal_year=fiscal_year)
+    report.chart_emissions = emissions.emissions_by_sector(con, fiscal_year)
+    report.chart_path = emissions.emission_path(con)
+    report.chart_status = attainment.indicator_status_counts(con, f)
+    table = attainment.attainment_table(con, f)
+    for s in report.sections:
+        report.chart_attainment[s.code] = table[table["policy_code"] == s.code].reset_index(drop=True)
+    report.council_previous = council_for_report(con, fiscal_year)
+    report.cycle_previous = council.plan_cycle_status(con, fiscal_year - 1)
+    report.narrative = narrative.narrative_for_report(con, fiscal_year)
     return report
 
 

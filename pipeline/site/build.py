@@ -63,14 +63,10 @@ def public_report(report):
     return report
 
 
-def _build_report(source, fy: int):
-    """The annual report from `source`, which already is the edition's warehouse."""
-    import inspect
-
-    from pipeline.report.build import build_report
-    if "from_edition" in inspect.signature(build_report).parameters:
-        return build_report(source, fy, from_edition=False)
-    return build_report(source, fy)
+def _build_report(con, fy: int):
+    """The annual report from the connection the site reads (already the edition's)."""
+    from pipeline.report.build import build_from
+    return build_from(con, fy)
 
 
 def _render_pdf(report) -> bytes:
@@ -103,13 +99,12 @@ def build_site(db, fiscal_year: int, out: str | os.PathLike, *, config: Publicat
             years = queries.submission_fiscal_years(con)
             if fy not in years:
                 raise SiteError(txt.no_data(fy, years))
+            queries.materialise(con)
             if edition.data_date is None:
                 edition = Edition(edition.fiscal_year, edition.number, edition.frozen_at, edition.note,
                                   queries.data_date(con, fy))
             site = site_content.collect(con, fy, config, edition, generated_at)
-        report = None
-        if include_report:
-            report = public_report(_build_report(source, fy))
+            report = public_report(_build_report(con, fy)) if include_report else None
     timings["read"] = time.perf_counter() - start
 
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -16,6 +16,30 @@ from pipeline.ingest import contract as c
 from pipeline.site.config import Visibility
 
 
+#: Views every page reads many times: computed once per build (see `materialise`).
+HEAVY_VIEWS = ("v_indicator_attainment", "v_pdca_status", "v_stakeholder_contributions", "v_emissions",
+               "v_submissions", "v_active_submissions", "v_operations_emissions", "v_operations_change",
+               "v_facility_emissions")
+
+
+def materialise(con) -> list[str]:
+    """Snapshot the heavy views as temporary tables of the same name in this connection.
+
+    DuckDB looks names up in the temporary schema first, so every query function — the
+    app's, the report's, the narrative's — then reads the snapshot instead of computing
+    the view again (a site asks v_indicator_attainment some eighty times).  The snapshot
+    lives as long as the connection, which reads one warehouse (or one edition) anyway."""
+    done = []
+    for name in HEAVY_VIEWS:
+        row = con.execute("SELECT table_type FROM information_schema.tables WHERE table_name = ? "
+                          "AND table_schema = 'main' ORDER BY table_type LIMIT 1", [name]).fetchone()
+        if row is None or row[0] != "VIEW":
+            continue
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM main.{name}")
+        done.append(name)
+    return done
+
+
 def _exists(con, name: str) -> bool:
     return con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
                        [name]).fetchone()[0] > 0

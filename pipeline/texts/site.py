@@ -407,7 +407,7 @@ PLAN_WIDE = "計画全体"
 
 
 def opinions_year(year: int) -> str:
-    return f"{fy_short(year)}に寄せられた意見（{fy_short(year)}の報告書などに対して）"
+    return f"{fy_short(year)}の取組（年次報告書）に対する意見"
 
 
 # --- downloads --------------------------------------------------------------------------------------
