@@ -25,6 +25,7 @@ SCRIPTS = [
     ("scale.py", [], "warehouse at ten times the demo: build, report, app peak memory"),
     ("editions.py", [], "reading a frozen edition, what changed since, freezing (demo and ten times)"),
     ("publish.py", [], "public site of one FY on the demo and at ten times the size"),
+    ("narrative.py", [], "drafting the annual report's narrative for one FY on the demo warehouse"),
 ]
 QUICK_ARGS = {"ingest.py": ["--scales", "1", "--repeat", "1"], "scale.py": ["--scale", "2"],
               "editions.py": ["--scales", "1", "--repeat", "1"], "publish.py": ["--scales", "1"]}

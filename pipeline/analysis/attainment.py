@@ -353,3 +353,26 @@ def status_compare_chart(df: pd.DataFrame, title: str, height: int = 300):
                  tip("status", txt.COLUMNS["status"], kind="N"),
                  tip("count", txt.INDICATORS_TIP, "d")],
     ).properties(title=chart_title(title), height=height)
+
+
+def status_counts_from_table(table: pd.DataFrame, fiscal_year: int) -> pd.DataFrame:
+    """`indicator_status_counts` computed from an `attainment_table` of all FYs (the same view
+    rows), so that a caller needing it per policy splits one query instead of running one per
+    policy.  Equal to `indicator_status_counts(con, f.year(fiscal_year))` for the same filters."""
+    cols = ["status", "count", "previous", "change"]
+    years = set(table["fiscal_year"].tolist())
+    statuses = table["status"].tolist()
+    by_year: dict[int, dict[str, int]] = {}
+    for y, s in zip(table["fiscal_year"].tolist(), statuses):
+        by_year.setdefault(int(y), {}).setdefault(s, 0)
+        by_year[int(y)][s] += 1
+    fy = int(fiscal_year)
+    cur = by_year.get(fy, {})
+    prev = by_year.get(fy - 1) if (fy - 1) in years else None
+    rows = []
+    for s in c.STATUSES:
+        n = int(cur.get(s, 0))
+        p = int(prev.get(s, 0)) if prev is not None else None
+        rows.append({"status": s, "count": n, "previous": p,
+                     "change": (n - p) if p is not None else None})
+    return pd.DataFrame(rows, columns=cols)

@@ -183,24 +183,25 @@ def action_sentences(flagged: pd.DataFrame) -> list[str]:
     return [txt.lagging(lag), txt.revising(rev)]
 
 
-def policy_paragraph(con, f: Filters, has_previous: bool) -> str:
-    fy = int(f.fiscal_year)
-    sentences = indicator_sentences(attainment.indicator_status_counts(con, f), fy, has_previous,
+def policy_paragraph(fy: int, table: pd.DataFrame, by_year: pd.DataFrame,
+                     flagged: pd.DataFrame, has_previous: bool) -> str:
+    """One basic policy's paragraph from its slices of attainment.attainment_table (all FYs),
+    pdca.pdca_by_policy and pdca.flagged_actions."""
+    sentences = indicator_sentences(attainment.status_counts_from_table(table, fy), fy, has_previous,
                                     subject="この基本方針の指標")
     if sentences == [txt.no_indicators(fy)]:
         sentences = []
+    elif has_previous:
+        sentences += mover_sentences(table, fy)
     else:
-        if has_previous:
-            sentences += mover_sentences(attainment.attainment_table(con, f.all_years()), fy)
-        else:
-            sentences.append(txt.no_previous(fy))
-    row = _row(pdca.pdca_by_year(con, f), fy)
+        sentences.append(txt.no_previous(fy))
+    row = _row(by_year, fy)
     if row is None or int(row["reported"]) == 0:
         sentences.append(txt.policy_no_report(fy))
     else:
         pct = None if is_missing(row["completion_pct"]) else float(row["completion_pct"])
         sentences.append(txt.policy_pdca(int(row["actions"]), int(row["complete"]), pct))
-        sentences += action_sentences(pdca.flagged_actions(con, f))
+        sentences += action_sentences(flagged)
     return "".join(sentences)
 
 
@@ -217,11 +218,15 @@ def operations_figures(con, fiscal_year: int) -> tuple[dict | None, dict | None,
     row, whether the inventory has any data); (None, None, False) before section 8 exists."""
     if not _has_view(con, "v_operations_emissions"):
         return None, None, False
-    any_data = con.execute("SELECT count(*) FROM v_operations_emissions").fetchone()[0] > 0
+    if _has_view(con, "energy_rows") and \
+            con.execute("SELECT count(*) FROM energy_rows").fetchone()[0] == 0:
+        return None, None, False            # no energy data at all: skip the costly views
     total = fetch(con, "SELECT * FROM v_operations_emissions WHERE fiscal_year = ? "
                        "AND organisation_code IS NULL", [int(fiscal_year)])
+    any_data = not total.empty or \
+        con.execute("SELECT count(*) FROM v_operations_emissions").fetchone()[0] > 0
     change = None
-    if _has_view(con, "v_operations_change"):
+    if not total.empty and _has_view(con, "v_operations_change"):
         frame = fetch(con, "SELECT * FROM v_operations_change WHERE fiscal_year = ? "
                            "AND organisation_code IS NULL", [int(fiscal_year)])
         change = None if frame.empty else frame.iloc[0].to_dict()
@@ -268,10 +273,13 @@ def draft_narrative(con, fiscal_year: int, priority: bool = False) -> Narrative:
     years = reference.fiscal_years(con)
     has_previous = (fy - 1) in years
     overview = emission_sentences(emissions.emission_pace(con, fy), emissions.emission_totals(con, fy), fy)
+    # the 目標達成状況 page's table (all FYs, all policies): counts and movers are split from it
+    table = attainment.attainment_table(con, f.all_years()) if fy in years else None
     if fy not in years:
         overview.append(txt.no_submissions(fy))
     else:
-        overview += indicator_sentences(attainment.indicator_status_counts(con, f), fy, has_previous)
+        overview += indicator_sentences(attainment.status_counts_from_table(table, fy), fy,
+                                        has_previous)
         if not has_previous:
             overview.append(txt.no_previous(fy))
         overview += pdca_sentences(pdca.pdca_by_year(con, f), fy, has_previous)
@@ -279,13 +287,16 @@ def draft_narrative(con, fiscal_year: int, priority: bool = False) -> Narrative:
     overview.append(txt.council_open(opinions.open_council_opinions(con, fy)))
     pols = reference.policies(con)
     names = dict(zip(pols["policy_code"].tolist(), pols["policy_name"].tolist()))
-    policies = {}
-    for code in names:
-        if fy not in years:
-            policies[code] = txt.policy_no_report(fy)
-        else:
-            policies[code] = policy_paragraph(con, Filters(fiscal_year=fy, policy=code,
-                                                           priority=priority), has_previous)
+    policies = {code: txt.policy_no_report(fy) for code in names}
+    if fy in years:
+        # one query each for every policy, split here (the pages' queries, all policies)
+        by_policy = pdca.pdca_by_policy(con, f)
+        flagged = pdca.flagged_actions(con, f)
+        for code in names:
+            policies[code] = policy_paragraph(
+                fy, table[table["policy_code"] == code],
+                by_policy[by_policy["policy_code"] == code],
+                flagged[flagged["policy_code"] == code], has_previous)
     total, change, any_data = operations_figures(con, fy)
     return Narrative(fy, "".join(overview), policies, names,
                      operations_paragraph(total, change, any_data, fy))

@@ -328,3 +328,16 @@ def flagged_actions(con, f: Filters) -> pd.DataFrame:
                coalesce(self_evaluation IN ({grades}), FALSE) AS lagging,
                coalesce(direction IN ({revising}), FALSE) AS revising
         FROM v_pdca_status {where} ORDER BY sort_order, action_code""", params)[cols]
+
+
+@query
+def pdca_by_policy(con, f: Filters) -> pd.DataFrame:
+    """`pdca_by_year` per basic policy too (one query for every policy's paragraph)."""
+    where, params = where_clause(f.all_years())
+    df = fetch(con, f"""SELECT fiscal_year, policy_code, count(*) AS actions,
+                             count(*) FILTER (WHERE reported) AS reported,
+                             count(*) FILTER (WHERE stages = 4) AS complete
+                      FROM v_pdca_status {where} GROUP BY ALL ORDER BY fiscal_year, policy_code""",
+               params)
+    df["completion_pct"] = [pct(a, b) for a, b in zip(df["complete"], df["actions"])]
+    return df

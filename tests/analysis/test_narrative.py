@@ -247,18 +247,6 @@ def test_saved_text_wins_and_is_marked(two_years):
     assert not nar.narrative_for_report(two_years, 2024, priority=True).policies["P1"].saved
 
 
-def test_operations_paragraph_appears_with_the_inventory(two_years):
-    with connect(two_years, write=True) as con:
-        con.execute("""CREATE OR REPLACE VIEW v_operations_emissions AS SELECT * FROM (VALUES
-            (2024, NULL, 9000.0, 8800.0, 2013, 10000.0, 2030, 5900.0, 7500.0, 10.0, '遅れ', FALSE, 3, 4))
-            t(fiscal_year, organisation_code, t_co2, t_co2_fixed, base_year, base_t_co2, target_year,
-              target_t_co2, expected_t_co2, reduction_pct, status, provisional, facilities_reported,
-              facilities_in_use)""")
-    draft = nar.draft_narrative(two_years, 2024)
-    assert draft.operations.startswith("市の事務事業に伴う温室効果ガス排出量は、2024年度に9,000.0t-CO2で")
-    assert draft.operations.endswith(txt.OPERATIONS_NO_PREVIOUS)
-
-
 def test_open_council_opinions_match_the_council_module(two_years):
     from pipeline import council
     from pipeline.access import auth
@@ -384,3 +372,30 @@ def test_operations_paragraph_from_the_section_8_views(tmp_path):
     assert f"使用量の変化によるものが{abs(ch[1]):,.1f}t-CO2" in text
     assert f"変化によるものが{abs(ch[2]):,.1f}t-CO2" in text
     assert nar.draft_narrative(db, 2023).operations.endswith(txt.OPERATIONS_NO_PREVIOUS)
+
+
+def test_per_policy_counts_equal_the_pages_query(two_years):
+    """status_counts_from_table (one query split per policy) = indicator_status_counts."""
+    from pipeline.analysis import attainment
+    from pipeline.analysis.common import Filters
+    for priority in (False, True):
+        table = attainment.attainment_table(two_years, Filters(priority=priority))
+        for code in ("P1", "P2", None):
+            part = table if code is None else table[table["policy_code"] == code]
+            for fy in (2023, 2024, 2025):
+                expected = attainment.indicator_status_counts(
+                    two_years, Filters(fy, policy=code, priority=priority))
+                got = attainment.status_counts_from_table(part, fy)
+                assert got.astype(object).where(got.notna(), None).values.tolist() == \
+                    expected.astype(object).where(expected.notna(), None).values.tolist(), (code, fy)
+
+
+def test_pdca_by_policy_equals_pdca_by_year_per_policy(two_years):
+    from pipeline.analysis import pdca
+    from pipeline.analysis.common import Filters
+    by_policy = pdca.pdca_by_policy(two_years, Filters())
+    for code in ("P1", "P2"):
+        one = pdca.pdca_by_year(two_years, Filters(policy=code))
+        mine = by_policy[by_policy["policy_code"] == code]
+        cols = ["fiscal_year", "actions", "reported", "complete", "completion_pct"]
+        assert mine[cols].values.tolist() == one[cols].values.tolist()
