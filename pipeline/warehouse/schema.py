@@ -367,6 +367,24 @@ def looks_damaged(exc: BaseException) -> bool:
         "corrupt", "checksum", "could not read enough bytes", "not a valid duckdb"))
 
 
+@contextmanager
+def transaction(con):
+    """BEGIN … COMMIT, or ROLLBACK when anything fails (COMMIT included).
+
+    A ROLLBACK that fails itself (a connection already lost) never hides the error that
+    caused it: the original is raised, the rollback's failure attached to it as a note."""
+    con.execute("BEGIN")
+    try:
+        yield con
+        con.execute("COMMIT")
+    except BaseException as exc:
+        try:
+            con.execute("ROLLBACK")
+        except Exception as rollback_error:
+            exc.add_note(f"ROLLBACK failed as well: {rollback_error!r}")
+        raise
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     key = str(Path(path).resolve())
     if key in _schema_ready:
@@ -383,13 +401,14 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         if stored != wanted:
             # New warehouse, or one made by an older version: every table is created
             # IF NOT EXISTS and every view replaced, in one transaction (additive migration).
-            con.execute("BEGIN")
-            con.execute(ddl())
-            if "schema_info" not in tables:
-                con.execute("INSERT INTO schema_info VALUES (?, ?)", [SCHEMA_VERSION, c.CONTRACT_VERSION])
-            con.execute("DELETE FROM schema_ddl")
-            con.execute("INSERT INTO schema_ddl VALUES (?)", [wanted])
-            con.execute("COMMIT")
+            with transaction(con):
+                con.execute(ddl())
+                for step in MIGRATIONS:
+                    step(con)
+                if "schema_info" not in tables:
+                    con.execute("INSERT INTO schema_info VALUES (?, ?)", [SCHEMA_VERSION, c.CONTRACT_VERSION])
+                con.execute("DELETE FROM schema_ddl")
+                con.execute("INSERT INTO schema_ddl VALUES (?)", [wanted])
         _schema_ready.add(key)
 
 
@@ -449,8 +468,40 @@ CREATE TABLE IF NOT EXISTS partner_rows (
     participants BIGINT, co2_reduction_t DOUBLE, content VARCHAR, source_sheet VARCHAR,
     source_cell VARCHAR);
 CREATE TABLE IF NOT EXISTS audit_log (
-    event_id BIGINT, occurred_at TIMESTAMP, actor VARCHAR, action VARCHAR, target VARCHAR, detail VARCHAR);
+    event_id BIGINT PRIMARY KEY, occurred_at TIMESTAMP, actor VARCHAR, action VARCHAR, target VARCHAR,
+    detail VARCHAR);
 """
+
+
+def _key_audit_log(con) -> None:
+    """Warehouses made before audit_log had its key: ids given twice by concurrent writers
+    get new ids after the last one (the earliest row keeps its id), and the key is added."""
+    has_key = con.execute(
+        "SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'audit_log' "
+        "AND constraint_type = 'PRIMARY KEY'").fetchone()[0]
+    if has_key:
+        return
+    # (rebuilt rather than altered: DuckDB adds no key to a table updated in the same
+    # transaction)
+    con.execute("""
+        CREATE TABLE audit_log_keyed (
+            event_id BIGINT PRIMARY KEY, occurred_at TIMESTAMP, actor VARCHAR, action VARCHAR,
+            target VARCHAR, detail VARCHAR)""")
+    con.execute("""
+        INSERT INTO audit_log_keyed
+        SELECT CASE WHEN k = 1 THEN event_id
+                    ELSE (SELECT coalesce(max(event_id), 0) FROM audit_log)
+                         + row_number() OVER (PARTITION BY k > 1 ORDER BY event_id, rid) END,
+               occurred_at, actor, action, target, detail
+        FROM (SELECT rowid AS rid, *,
+                     row_number() OVER (PARTITION BY event_id ORDER BY rowid) AS k FROM audit_log)""")
+    con.execute("DROP TABLE audit_log")
+    con.execute("ALTER TABLE audit_log_keyed RENAME TO audit_log")
+
+
+#: Steps the DDL cannot say (it only creates what is missing), run with it in the same
+#: transaction whenever the DDL changes; each must be idempotent.
+MIGRATIONS = [_key_audit_log]
 
 _REVISION_NEEDED = ", ".join(f"'{d}'" for d in c.DIRECTIONS_NEEDING_REVISION)
 

@@ -20,6 +20,7 @@ from pipeline.ingest import contract as c
 from pipeline.ingest.master import Action, Department, Indicator, MasterPlan
 from pipeline.ingest.validate import Submission
 from pipeline.warehouse import operations
+from pipeline.warehouse.schema import transaction
 
 
 def sha256_of(data: bytes) -> str:
@@ -51,39 +52,50 @@ class LoadOutcome:
     superseded: list[int] = field(default_factory=list)
 
 
+# --- reading by column name -------------------------------------------------
+
+def records(con, sql: str, params: list | None = None) -> list[dict]:
+    """The rows of a query as dicts by column name, so a reader never depends on the
+    position of a column in a SELECT (or in a table that gains columns)."""
+    cursor = con.execute(sql, params or [])
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def record(con, sql: str, params: list | None = None) -> dict | None:
+    rows = records(con, sql, params)
+    return rows[0] if rows else None
+
+
 # --- reading the current master --------------------------------------------
 
 def current_master(con: duckdb.DuckDBPyConnection) -> MasterPlan | None:
-    row = con.execute("SELECT master_id FROM master_versions WHERE is_current").fetchone()
+    row = record(con, "SELECT master_id FROM master_versions WHERE is_current")
     if row is None:
         return None
-    master_id = row[0]
+    master_id = row["master_id"]
     plan = MasterPlan()
-    for code, name, bureau in con.execute(
-            "SELECT department_code, department_name, bureau_name FROM m_departments "
-            "WHERE master_id = ?", [master_id]).fetchall():
-        plan.departments[code] = Department(code, name, bureau)
-    for code, name in con.execute(
-            "SELECT policy_code, policy_name FROM m_policies WHERE master_id = ? ORDER BY sort_order",
-            [master_id]).fetchall():
-        plan.policies[code] = name
-    for code, policy, name in con.execute(
-            "SELECT measure_code, policy_code, measure_name FROM m_measures WHERE master_id = ? "
-            "ORDER BY sort_order", [master_id]).fetchall():
-        plan.measures[code] = (policy, name)
-    for row in con.execute(
-            "SELECT action_code, measure_code, action_name, department_code, start_year, end_year, "
-            "priority FROM m_actions WHERE master_id = ? ORDER BY sort_order", [master_id]).fetchall():
-        plan.actions[row[0]] = Action(*row[:6], bool(row[6]))
-    for row in con.execute(
-            "SELECT indicator_code, measure_code, indicator_name, unit, direction, base_year, "
-            "base_value, target_year, target_value, department_code FROM m_indicators "
-            "WHERE master_id = ? ORDER BY sort_order", [master_id]).fetchall():
-        plan.indicators[row[0]] = Indicator(*row)
-    for row in con.execute(
-            "SELECT fiscal_year, sector, kind, kt_co2, source_cell FROM m_emissions WHERE master_id = ?",
-            [master_id]).fetchall():
-        plan.emissions.append(tuple(row))
+    for r in records(con, "SELECT department_code AS code, department_name AS name, "
+                          "bureau_name AS bureau FROM m_departments WHERE master_id = ?", [master_id]):
+        plan.departments[r["code"]] = Department(**r)
+    for r in records(con, "SELECT policy_code, policy_name FROM m_policies WHERE master_id = ? "
+                          "ORDER BY sort_order", [master_id]):
+        plan.policies[r["policy_code"]] = r["policy_name"]
+    for r in records(con, "SELECT measure_code, policy_code, measure_name FROM m_measures "
+                          "WHERE master_id = ? ORDER BY sort_order", [master_id]):
+        plan.measures[r["measure_code"]] = (r["policy_code"], r["measure_name"])
+    for r in records(con, "SELECT action_code AS code, measure_code, action_name AS name, "
+                          "department_code, start_year, end_year, priority FROM m_actions "
+                          "WHERE master_id = ? ORDER BY sort_order", [master_id]):
+        plan.actions[r["code"]] = Action(**{**r, "priority": bool(r["priority"])})
+    for r in records(con, "SELECT indicator_code AS code, measure_code, indicator_name AS name, unit, "
+                          "direction, base_year, base_value, target_year, target_value, "
+                          "department_code FROM m_indicators WHERE master_id = ? ORDER BY sort_order",
+                     [master_id]):
+        plan.indicators[r["code"]] = Indicator(**r)
+    for r in records(con, "SELECT fiscal_year, sector, kind, kt_co2, source_cell FROM m_emissions "
+                          "WHERE master_id = ?", [master_id]):
+        plan.emissions.append((r["fiscal_year"], r["sector"], r["kind"], r["kt_co2"], r["source_cell"]))
     from pipeline.warehouse import operations
     operations.read_master(con, master_id, plan)
     return plan
@@ -92,9 +104,13 @@ def current_master(con: duckdb.DuckDBPyConnection) -> MasterPlan | None:
 # --- audit -----------------------------------------------------------------
 
 def audit(con, actor: str | None, action: str, target: str, detail: dict | None = None) -> None:
-    """Append one line to the audit log (inside the caller's transaction)."""
+    """Append one line to the audit log (inside the caller's transaction).
+
+    event_id is the table's primary key: two writers that took the same next id cannot
+    both commit (the second fails and rolls back whole), so no id is ever given twice."""
     con.execute(
-        "INSERT INTO audit_log SELECT coalesce(max(event_id), 0) + 1, ?, ?, ?, ?, ? FROM audit_log",
+        "INSERT INTO audit_log (event_id, occurred_at, actor, action, target, detail) "
+        "SELECT coalesce(max(event_id), 0) + 1, ?, ?, ?, ?, ? FROM audit_log",
         [now(), actor or "", action, target, json.dumps(detail or {}, ensure_ascii=False)])
 
 
@@ -123,8 +139,7 @@ def load_master(con, plan: MasterPlan, data: bytes, file_name: str, loaded_by: s
     current = con.execute("SELECT master_id, sha256 FROM master_versions WHERE is_current").fetchone()
     if current is not None and current[1] == sha:
         return current[0], True
-    con.execute("BEGIN")
-    try:
+    with transaction(con):
         master_id = con.execute("SELECT coalesce(max(master_id), 0) + 1 FROM master_versions").fetchone()[0]
         con.execute("UPDATE master_versions SET is_current = FALSE WHERE is_current")
         con.execute("INSERT INTO master_versions VALUES (?, ?, ?, ?, ?, TRUE)",
@@ -161,10 +176,6 @@ def load_master(con, plan: MasterPlan, data: bytes, file_name: str, loaded_by: s
         from pipeline.warehouse import operations
         operations.store_master(con, master_id, plan, _insert)
         audit(con, loaded_by, "master", file_name, {"master_id": master_id, "sha256": sha})
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return master_id, False
 
 
@@ -204,12 +215,13 @@ def _insert_rows(con, table: str, columns: list[str], rows: list, astype: dict |
 
 # --- submissions -----------------------------------------------------------
 
+_STORED = ("SELECT submission_id, department_code, fiscal_year, file_name, sha256, loaded_at, "
+           "loaded_by, status FROM submissions")
+
+
 def find_by_sha(con, sha: str) -> StoredSubmission | None:
-    row = con.execute(
-        "SELECT submission_id, department_code, fiscal_year, file_name, sha256, loaded_at, "
-        "loaded_by, status FROM submissions WHERE sha256 = ? ORDER BY submission_id LIMIT 1",
-        [sha]).fetchone()
-    return StoredSubmission(*row) if row else None
+    row = record(con, _STORED + " WHERE sha256 = ? ORDER BY submission_id LIMIT 1", [sha])
+    return StoredSubmission(**row) if row else None
 
 
 def stored_rows(con, submission_id: int) -> dict[str, int]:
@@ -240,8 +252,7 @@ def load_submissions(con, items: list[tuple[Submission, bytes]], loaded_by,
         row = con.execute("SELECT master_id FROM master_versions WHERE is_current").fetchone()
         master_id = row[0] if row else None
     outcomes: list[LoadOutcome] = []
-    con.execute("BEGIN")
-    try:
+    with transaction(con):
         next_id = con.execute("SELECT coalesce(max(submission_id), 0) + 1 FROM submissions").fetchone()[0]
         stamp = now()
         batch_sha: dict[str, int] = {}
@@ -329,16 +340,11 @@ def load_submissions(con, items: list[tuple[Submission, bytes]], loaded_by,
         _audit_many(con, [(row[6], "upload", row[3], {
             "submission_id": row[0], "department_code": row[1], "fiscal_year": row[2],
             "sha256": row[4]}) for row in new_rows])
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return outcomes
 
 
 def history(con, department_code: str | None = None, fiscal_year: int | None = None) -> list[StoredSubmission]:
-    sql = ("SELECT submission_id, department_code, fiscal_year, file_name, sha256, loaded_at, "
-           "loaded_by, status FROM submissions WHERE TRUE")
+    sql = _STORED + " WHERE TRUE"
     params: list = []
     if department_code:
         sql += " AND department_code = ?"
@@ -347,22 +353,22 @@ def history(con, department_code: str | None = None, fiscal_year: int | None = N
         sql += " AND fiscal_year = ?"
         params.append(fiscal_year)
     sql += " ORDER BY fiscal_year, department_code, submission_id"
-    return [StoredSubmission(*r) for r in con.execute(sql, params).fetchall()]
+    return [StoredSubmission(**r) for r in records(con, sql, params)]
 
 
 def restore(con, submission_id: int, actor: str | None) -> StoredSubmission | None:
-    """Make a stored version the active one for its department and FY."""
-    row = con.execute(
-        "SELECT submission_id, department_code, fiscal_year, file_name, sha256, loaded_at, "
-        "loaded_by, status FROM submissions WHERE submission_id = ?", [submission_id]).fetchone()
-    if row is None:
-        return None
-    target = StoredSubmission(*row)
-    if target.status == c.SUBMISSION_ACTIVE:
-        return target
-    stamp = now()
-    con.execute("BEGIN")
-    try:
+    """Make a stored version the active one for its department and FY.
+
+    The status is read inside the transaction, so what it decides on is what it writes
+    over (a version restored or superseded meanwhile is not restored twice)."""
+    with transaction(con):
+        row = record(con, _STORED + " WHERE submission_id = ?", [submission_id])
+        if row is None:
+            return None
+        target = StoredSubmission(**row)
+        if target.status == c.SUBMISSION_ACTIVE:
+            return target
+        stamp = now()
         con.execute(
             "UPDATE submissions SET status = ?, status_changed_at = ? WHERE department_code = ? "
             "AND fiscal_year = ? AND status = ?",
@@ -373,10 +379,6 @@ def restore(con, submission_id: int, actor: str | None) -> StoredSubmission | No
         audit(con, actor, "restore", target.file_name, {
             "submission_id": submission_id, "department_code": target.department_code,
             "fiscal_year": target.fiscal_year})
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     target.status = c.SUBMISSION_ACTIVE
     return target
 

@@ -110,3 +110,65 @@ def test_current_master_round_trip(db):
 def test_no_master_yet(tmp_path):
     with connect(tmp_path / "empty.duckdb") as con:
         assert store.current_master(con) is None
+
+
+def test_audit_event_ids_are_a_key(db):
+    import duckdb
+    with connect(db, write=True) as con:
+        store.audit(con, "a", "test", "one")
+        store.audit(con, "a", "test", "two")
+        ids = [r[0] for r in con.execute("SELECT event_id FROM audit_log ORDER BY event_id").fetchall()]
+        assert len(ids) == len(set(ids))
+        with pytest.raises(duckdb.ConstraintException):
+            con.execute("INSERT INTO audit_log (event_id, action) VALUES (?, 'dup')", [ids[-1]])
+
+
+def test_an_older_warehouse_gets_the_audit_key_and_keeps_every_event(tmp_path):
+    import duckdb
+    path = tmp_path / "old.duckdb"
+    raw = duckdb.connect(str(path))
+    raw.execute("CREATE TABLE audit_log (event_id BIGINT, occurred_at TIMESTAMP, actor VARCHAR, "
+                "action VARCHAR, target VARCHAR, detail VARCHAR)")
+    raw.execute("INSERT INTO audit_log (event_id, action) VALUES (1, 'a'), (2, 'b'), (2, 'c'), (3, 'd')")
+    raw.close()
+    with connect(path, write=True) as con:
+        rows = con.execute("SELECT event_id, action FROM audit_log ORDER BY event_id").fetchall()
+        assert rows == [(1, "a"), (2, "b"), (3, "d"), (4, "c")]
+        store.audit(con, "x", "new", "t")
+        assert con.execute("SELECT max(event_id), count(*) FROM audit_log").fetchone() == (5, 5)
+
+
+class _Recording:
+    """A connection that records the SQL it runs and can fail on chosen statements."""
+
+    def __init__(self, con, fail_on=()):
+        self.con, self.fail_on, self.sql = con, fail_on, []
+
+    def execute(self, sql, params=None):
+        self.sql.append(sql.split()[0].upper())
+        if any(sql.startswith(s) for s in self.fail_on):
+            raise RuntimeError(f"{sql} failed")
+        return self.con.execute(sql, params or [])
+
+
+def test_restore_reads_the_status_inside_its_transaction(db):
+    with connect(db, write=True) as con:
+        store.load_submissions(con, [item(f.d01(2024), "v1.xlsx")], "t")
+        store.load_submissions(con, [item(f.d01(2024, indicators=[indicator_row("I01", 5)]), "v2.xlsx")], "t")
+        rec = _Recording(con)
+        assert store.restore(rec, 1, "hq").status == c.SUBMISSION_ACTIVE
+        assert rec.sql[0] == "BEGIN" and rec.sql[1] == "SELECT" and rec.sql[-1] == "COMMIT"
+
+
+def test_a_failing_rollback_does_not_hide_the_original_error():
+    from pipeline.warehouse.schema import transaction
+
+    class Broken:
+        def execute(self, sql, params=None):
+            if sql == "ROLLBACK":
+                raise ConnectionError("connection lost")
+
+    with pytest.raises(ValueError, match="the real cause") as caught:
+        with transaction(Broken()):
+            raise ValueError("the real cause")
+    assert any("connection lost" in note for note in caught.value.__notes__)
