@@ -1,6 +1,6 @@
-# make run   — set up .venv, build the demo warehouse when missing, start the app
-# make test  — set up .venv (and the browser/fonts the tests use), run the tests
-# make bench — run the benchmarks and print their tables
+# make run   — set up .venv (runtime pins only), build the demo warehouse when missing, start the app
+# make test  — set up .venv with the test pins too (and the browser/fonts the tests use), run the tests
+# make bench — run the benchmarks (test pins too) and print their tables
 
 PYTHON ?= python3
 VENV   := .venv
@@ -8,13 +8,21 @@ PY     := $(VENV)/bin/python
 DB     ?= data/warehouse.duckdb
 PORT   ?= 8501
 
-.PHONY: run test bench demo venv fonts system-deps clean
+.PHONY: run test bench demo venv venv-dev fonts system-deps clean
 
+# Two stamps: `make run` installs only what the app needs (requirements.txt); `make test`
+# and `make bench` add the test pins (requirements-dev.txt) on top.
 venv: $(VENV)/.installed
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+venv-dev: $(VENV)/.installed-dev
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
 # Debian packages the project uses: Chromium for browser tests, Noto CJK fonts
@@ -53,10 +61,10 @@ run: venv $(DB)
 	-@$(MAKE) --no-print-directory fonts || true
 	PDCA_DB=$(DB) $(PY) -m streamlit run server.py --server.port $(PORT)
 
-test: venv system-deps
+test: venv-dev system-deps
 	$(PY) -m pytest -q
 
-bench: venv
+bench: venv-dev
 	$(PY) bench/run_all.py
 
 clean:
