@@ -69,6 +69,10 @@ def read_energy(grid: SheetGrid | None, plan: MasterPlan, fiscal_year: int | Non
         return []
     rows: list[EnergyRow] = []
     unit_cells: dict[tuple[str, str], str] = {}     # (facility, activity) -> its first 単位 cell
+    # Activities, units and suppliers repeat on every row: look each spelling up once.
+    activity_of: dict = {}
+    ratio_of: dict = {}
+    month_fields = c.MONTH_FIELDS
     for row in parsed.rows:
         v = row.values
         code = v.get("facility_code")
@@ -93,14 +97,20 @@ def read_energy(grid: SheetGrid | None, plan: MasterPlan, fiscal_year: int | Non
                 c.COL_FACILITY_CODE, code, v["facility_name"], facility.name), WARNING, v["facility_name"]))
         activity = None
         if v.get("activity") is not None:
-            activity = factors.activity(v["activity"])
+            text = v["activity"]
+            activity = activity_of.get(text, False)
+            if activity is False:
+                activity = activity_of[text] = factors.activity(text)
             if activity is None:
                 problems.append(Problem(sheet, row.cell("activity"), txt.unknown_activity(
                     v["activity"], [a.name for a in factors.activities.values()]), value=v["activity"]))
                 ok = False
         ratio = None
         if activity is not None and v.get("unit") is not None:
-            ratio = factors.ratio(activity, v["unit"])
+            key = (activity.name, v["unit"])
+            ratio = ratio_of.get(key, False)
+            if ratio is False:
+                ratio = ratio_of[key] = factors.ratio(activity, v["unit"])
             if ratio is None:
                 problems.append(Problem(sheet, row.cell("unit"), txt.unit_not_allowed(
                     v["unit"], activity.name, factors.units(activity)), value=v["unit"]))
@@ -122,12 +132,12 @@ def read_energy(grid: SheetGrid | None, plan: MasterPlan, fiscal_year: int | Non
             elif menu and not supplier:
                 problems.append(Problem(sheet, row.cell("menu"), txt.menu_without_supplier(), WARNING))
                 menu = None
-        months = tuple(v.get(m) for m in c.MONTH_FIELDS)
-        given = [(m, x) for m, x in zip(c.MONTH_FIELDS, months) if x is not None]
+        months = tuple([v.get(m) for m in month_fields])
+        given = [(m, x) for m, x in zip(month_fields, months) if x is not None]
         annual = v.get("annual")
         if given:
             amount = sum(x for _, x in given)
-            cells = ",".join(row.cell(m) for m, _ in given)
+            cells = _month_cells(row, given)
             if len(given) < 12:
                 blank = next(m for m, x in zip(c.MONTH_FIELDS, months) if x is None)
                 missing = [h for h, x in zip(c.MONTH_HEADERS, months) if x is None]
@@ -158,6 +168,18 @@ def read_energy(grid: SheetGrid | None, plan: MasterPlan, fiscal_year: int | Non
             problems.append(Problem(sheet, None, txt.facility_not_reported(facility.code, facility.name),
                                     WARNING))
     return rows
+
+
+def _month_cells(row, given) -> str:
+    """The month cells an amount sums: `G5:R5` when they are one run of adjacent columns
+    (the form's layout), else listed `G5,H5,…`."""
+    columns = row._columns
+    first = columns[given[0][0]][0]
+    if all(columns[m][0] == first + i for i, (m, _) in enumerate(given)):
+        if len(given) == 1:
+            return row.cell(given[0][0])
+        return f"{row.cell(given[0][0])}:{row.cell(given[-1][0])}"
+    return ",".join(row.cell(m) for m, _ in given)
 
 
 def _jumps(rows: list[EnergyRow], plan: MasterPlan, fiscal_year: int, unit_cells: dict,

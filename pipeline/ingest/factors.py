@@ -72,6 +72,7 @@ class FactorSet:
     def _index(self) -> None:
         self.suppliers: dict[str, dict[str, str]] = {}      # activity -> supplier key -> name
         self.menus: dict[tuple[str, str], set[str]] = {}     # (activity, supplier key) -> menu keys
+        self.electric: set[str] = {f.activity for f in self.factors if f.supplier is not None}
         for f in self.factors:
             if f.supplier is None:
                 continue
@@ -87,10 +88,6 @@ class FactorSet:
     def is_electric(self, activity: str) -> bool:
         """Factors by supplier (electricity): the activity has rows with a 電気事業者."""
         return activity in self.electric
-
-    @property
-    def electric(self) -> set[str]:
-        return {f.activity for f in self.factors if f.supplier is not None}
 
     def ratio(self, activity: Activity, unit: str) -> float | None:
         """How many 基準単位 one `unit` is, or None when the unit is not allowed for it."""
@@ -162,7 +159,7 @@ def validate_factors(data: bytes, file_name: str) -> FactorResult:
             continue
         if key in first_cell:
             problems.append(Problem(c.FACTOR_ACTIVITIES, r.cell("activity"), vtxt.duplicate_row(
-                f"活動区分「{v['activity']}」", first_cell[key])))
+                (c.COL_ACTIVITY,), (v["activity"],), first_cell[key])))
             continue
         first_cell[key] = r.cell("activity")
         gwp = v.get("gwp")
@@ -193,7 +190,7 @@ def validate_factors(data: bytes, file_name: str) -> FactorResult:
         key = (act.name, unit_key(v["unit"]))
         if key in first_cell:
             problems.append(Problem(c.FACTOR_CONVERSIONS, r.cell("unit"), vtxt.duplicate_row(
-                f"活動区分「{act.name}」・単位「{v['unit']}」", first_cell[key])))
+                (c.COL_ACTIVITY, c.COL_UNIT), (act.name, v["unit"]), first_cell[key])))
             continue
         first_cell[key] = r.cell("unit")
         if key[1] == unit_key(act.base_unit):
@@ -224,13 +221,14 @@ def validate_factors(data: bytes, file_name: str) -> FactorResult:
             supplier = c.SUPPLIER_FALLBACK
         key = ("factor", v["fiscal_year"], act.name, name_key(supplier), name_key(menu))
         if key in first_cell:
-            what = f"年度「{v['fiscal_year']}」・活動区分「{act.name}」"
-            if supplier:
-                what += f"・電気事業者「{supplier}」"
-            if menu:
-                what += f"・メニュー「{menu}」"
+            headers = [c.COL_FISCAL_YEAR, c.COL_ACTIVITY]
+            values = [v["fiscal_year"], act.name]
+            for header, value in ((c.COL_SUPPLIER, supplier), (c.COL_MENU, menu)):
+                if value:
+                    headers.append(header)
+                    values.append(value)
             problems.append(Problem(c.FACTOR_FACTORS, r.cell("fiscal_year"),
-                                    vtxt.duplicate_row(what, first_cell[key])))
+                                    vtxt.duplicate_row(headers, values, first_cell[key])))
             continue
         first_cell[key] = r.cell("fiscal_year")
         fs.factors.append(Factor(v["fiscal_year"], act.name, supplier, menu, factor,

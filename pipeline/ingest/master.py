@@ -113,8 +113,15 @@ class MasterPlan:
         return bool(self.organisations)
 
     def department_facilities(self, department_code: str, year: int | None = None) -> list[Facility]:
-        return [f for f in self.facilities.values() if f.department_code == department_code
-                and (year is None or f.in_use(year))]
+        # grouped by department once per set of facilities (a batch checks hundreds of workbooks)
+        cached = self.__dict__.get("_facilities_by_department")
+        if cached is None or cached[0] != len(self.facilities):
+            groups: dict[str, list[Facility]] = {}
+            for f in self.facilities.values():
+                groups.setdefault(f.department_code, []).append(f)
+            cached = (len(self.facilities), groups)
+            self.__dict__["_facilities_by_department"] = cached
+        return [f for f in cached[1].get(department_code, ()) if year is None or f.in_use(year)]
 
     def active_actions(self, department_code: str, year: int) -> list[Action]:
         return [a for a in self.actions.values()
@@ -348,8 +355,8 @@ def _read_operations(book, tables, unreadable, plan: MasterPlan, problems: list[
             _ref(unreadable, problems, c.MASTER_OPERATIONS_TARGETS, r, "organisation_code",
                  c.COL_ORGANISATION_CODE, plan.organisations, c.MASTER_ORGANISATIONS)
         if org in seen_targets:
-            problems.append(Problem(c.MASTER_OPERATIONS_TARGETS, where, txt.duplicate_row(
-                otxt.target_scope(org), seen_targets[org])))
+            problems.append(Problem(c.MASTER_OPERATIONS_TARGETS, where, otxt.duplicate_target(
+                org, seen_targets[org])))
             continue
         seen_targets[org] = where
         if None not in (v.get("target_year"), v.get("base_year")) and v["target_year"] <= v["base_year"]:

@@ -20,8 +20,9 @@ def bad_auto(value: str) -> str:
             f"「事務事業編:組織コード」と入力するか、空欄にしてください。")
 
 
-def target_scope(org: str | None) -> str:
-    return f"組織コード「{org}」の目標" if org else "市役所全体（組織コード空欄）の目標"
+def duplicate_target(org: str | None, first_cell: str) -> str:
+    scope = f"組織コード「{org}」の目標" if org else "市役所全体（組織コード空欄）の目標"
+    return f"{scope}が重複しています（{first_cell}と同じ）。1行にまとめてください。"
 
 
 def whole_government_target_missing() -> str:

@@ -103,10 +103,12 @@ WITH electric AS (
     SELECT DISTINCT a.activity_key FROM v_emission_factors f
     JOIN v_factor_activities a ON a.activity = f.activity WHERE f.supplier_key IS NOT NULL),
 base_year AS (SELECT base_year FROM v_operations_targets WHERE organisation_code IS NULL),
-keys AS (SELECT DISTINCT activity_key, supplier_key, menu_key FROM v_energy_usage),
+-- (from the base tables: cheaper than the usage view, and a key or year too many is harmless)
+keys AS (SELECT DISTINCT activity_key, supplier_key, menu_key FROM energy_rows),
+fys AS (SELECT DISTINCT s.fiscal_year FROM submissions s
+        WHERE s.submission_id IN (SELECT DISTINCT submission_id FROM energy_rows)),
 years AS (
-    SELECT fiscal_year FROM v_energy_usage
-    UNION SELECT fiscal_year - 1 FROM v_energy_usage
+    SELECT fiscal_year FROM fys UNION SELECT fiscal_year - 1 FROM fys
     UNION SELECT base_year FROM base_year),
 candidates AS (
     SELECT k.activity_key, k.supplier_key, k.menu_key, y.fiscal_year,
@@ -146,7 +148,8 @@ WITH usage AS (
            any_value(facility_name_reported) AS facility_name_reported
     FROM v_energy_usage
     GROUP BY fiscal_year, facility_code, activity_key, supplier_key, menu_key),
-base_year AS (SELECT base_year FROM v_operations_targets WHERE organisation_code IS NULL)
+base_year AS (SELECT base_year FROM v_operations_targets WHERE organisation_code IS NULL),
+choice AS (SELECT * FROM v_factor_choice)
 SELECT u.fiscal_year, u.facility_code,
        coalesce(f.facility_name, u.facility_name_reported) AS facility_name,
        coalesce(f.department_code, u.submitting_department) AS department_code,
@@ -160,17 +163,21 @@ SELECT u.fiscal_year, u.facility_code,
        u.amount * fx.factor * u.gwp / 1000 AS t_co2_fixed,
        f.floor_area_m2, f.use_type, fx.factor AS factor_fixed, ch.source AS factor_source,
        u.submission_id, u.source_sheet, u.source_cells,
-       u.activity_key, u.supplier_key, u.menu_key, f.sort_order AS facility_order
+       u.activity_key, u.supplier_key, u.menu_key, f.sort_order AS facility_order,
+       pv.factor AS factor_previous_year        -- the rule's factor for FY − 1 (decomposition)
 FROM usage u
 LEFT JOIN v_facilities f ON f.facility_code = u.facility_code
-LEFT JOIN v_factor_choice ch
+LEFT JOIN choice ch
   ON ch.activity_key = u.activity_key AND ch.supplier_key IS NOT DISTINCT FROM u.supplier_key
  AND ch.menu_key IS NOT DISTINCT FROM u.menu_key AND ch.fiscal_year = u.fiscal_year
-LEFT JOIN v_factor_choice fx
+LEFT JOIN choice fx
   ON fx.activity_key = u.activity_key AND fx.supplier_key IS NOT DISTINCT FROM u.supplier_key
  AND fx.menu_key IS NOT DISTINCT FROM u.menu_key
  AND fx.fiscal_year = (SELECT base_year FROM base_year)
- AND fx.factor_year = fx.fiscal_year;
+ AND fx.factor_year = fx.fiscal_year
+LEFT JOIN choice pv
+  ON pv.activity_key = u.activity_key AND pv.supplier_key IS NOT DISTINCT FROM u.supplier_key
+ AND pv.menu_key IS NOT DISTINCT FROM u.menu_key AND pv.fiscal_year = u.fiscal_year - 1;
 
 CREATE OR REPLACE VIEW v_facility_emissions AS
     SELECT fiscal_year, facility_code, facility_name, department_code, organisation_code,
@@ -180,7 +187,8 @@ CREATE OR REPLACE VIEW v_facility_emissions AS
     FROM v_operations_priced;
 
 CREATE OR REPLACE VIEW v_operations_emissions AS
-WITH fe AS (SELECT * FROM v_operations_priced),
+WITH fe AS (SELECT fiscal_year, facility_code, organisation_code, amount, t_co2, t_co2_fixed, provisional
+            FROM v_operations_priced),
 years AS (SELECT DISTINCT fiscal_year FROM fe),
 scopes AS (SELECT organisation_code, sort_order FROM v_organisations
            UNION ALL SELECT NULL, -1),
@@ -240,8 +248,9 @@ FROM computed;
 -- Year-on-year decomposition (§8.4) on facility × activity rows.
 CREATE OR REPLACE VIEW v_operations_change AS
 WITH rows_ AS (
-    SELECT fiscal_year, facility_code, activity_key, supplier_key, menu_key, organisation_code,
-           amount, coalesce(factor * gwp, 0) AS f, coalesce(t_co2, 0) AS t, gwp
+    SELECT fiscal_year, facility_code, activity_key, organisation_code,
+           amount, coalesce(factor * gwp, 0) AS f, coalesce(t_co2, 0) AS t,
+           coalesce(factor_previous_year * gwp, 0) AS f_prev, t_co2 IS NOT NULL AS priced
     FROM v_operations_priced),
 fa AS (
     SELECT fiscal_year, facility_code, activity_key, any_value(organisation_code) AS organisation_code,
@@ -251,14 +260,11 @@ fa AS (
     FROM rows_ GROUP BY fiscal_year, facility_code, activity_key),
 -- F_a for a row absent in FY a: the factor the rule picks for FY a for its FY b supplier and menu.
 f_prev AS (
-    SELECT r.fiscal_year, r.facility_code, r.activity_key,
-           CASE WHEN sum(coalesce(r.amount, 0)) <> 0
-                THEN sum(coalesce(r.amount, 0) * coalesce(ch.factor * r.gwp, 0)) / sum(coalesce(r.amount, 0))
-                ELSE avg(coalesce(ch.factor * r.gwp, 0)) END AS f
-    FROM rows_ r LEFT JOIN v_factor_choice ch
-      ON ch.activity_key = r.activity_key AND ch.supplier_key IS NOT DISTINCT FROM r.supplier_key
-     AND ch.menu_key IS NOT DISTINCT FROM r.menu_key AND ch.fiscal_year = r.fiscal_year - 1
-    GROUP BY r.fiscal_year, r.facility_code, r.activity_key),
+    SELECT fiscal_year, facility_code, activity_key,
+           CASE WHEN sum(coalesce(amount, 0)) <> 0
+                THEN sum(coalesce(amount, 0) * f_prev) / sum(coalesce(amount, 0))
+                ELSE avg(f_prev) END AS f
+    FROM rows_ GROUP BY fiscal_year, facility_code, activity_key),
 years AS (SELECT DISTINCT fiscal_year FROM fa),
 pairs AS (
     SELECT b.fiscal_year AS year_b, b.fiscal_year - 1 AS year_a, b.facility_code, b.activity_key,
@@ -285,8 +291,11 @@ summed AS (
     SELECT year_b, year_a, organisation_code, sum(t_a) AS t_co2_previous, sum(t_b) AS t_co2,
            sum((a_b - a_a) * f_a) / 1000 AS usage_effect_t
     FROM scoped GROUP BY year_b, year_a, organisation_code),
+-- a scope has data in a FY when v_operations_emissions has a t_co2 for it
 present AS (
-    SELECT fiscal_year, organisation_code FROM v_operations_emissions WHERE t_co2 IS NOT NULL)
+    SELECT DISTINCT fiscal_year, organisation_code FROM rows_
+    WHERE priced AND organisation_code IS NOT NULL
+    UNION ALL SELECT DISTINCT fiscal_year, NULL FROM rows_ WHERE priced)
 SELECT s.year_b AS fiscal_year, s.organisation_code, s.year_a AS previous_year,
        s.t_co2_previous, s.t_co2, s.t_co2 - s.t_co2_previous AS change_t,
        s.usage_effect_t, (s.t_co2 - s.t_co2_previous) - s.usage_effect_t AS factor_effect_t
@@ -444,6 +453,9 @@ def energy_history(con) -> dict[tuple[int, str, str], float]:
 
 # v_indicator_attainment (schema.py) reads v_operations_emissions: it follows these views.
 schema.DDL_PARTS.extend((TABLES_SQL, VIEWS_SQL, schema.ATTAINMENT_VIEW_SQL))
+# The read-only copy for other tools carries the names behind the codes and the factors used.
+schema.REFERENCE_VIEWS.extend(v for v in ("v_organisations", "v_facilities", "v_operations_targets",
+                                          "v_emission_factors") if v not in schema.REFERENCE_VIEWS)
 
 
 # --- the pre-filled form ----------------------------------------------------------

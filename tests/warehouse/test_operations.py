@@ -221,7 +221,7 @@ def test_facility_figure_traces_to_its_cells(db):
     with connect(db) as con:
         sources = provenance.facility_sources(con, 2024, "F001")
     electricity = sources[sources["activity"] == "電気"]
-    assert set(electricity["cells"]) == {"G2,H2,I2,J2,K2,L2,M2,N2,O2,P2,Q2,R2", "S3"}
+    assert set(electricity["cells"]) == {"G2:R2", "S3"}
     assert set(electricity["sheet"]) == {c.SHEET_ENERGY}
     assert set(electricity["file_name"]) == {"wb1.xlsx"}
     assert electricity["amount"].sum() == 32000
