@@ -49,6 +49,16 @@ def contact_email(department_code: str) -> str:
     return f"zc-{department_code.lower()}@example.invalid"
 
 
+def demo_deadline(fiscal_year: int):
+    """The demo's 提出期限 for FY `y`: the last weekday on or before 29 May of FY y + 1 (the
+    closing period ends on 31 May)."""
+    from datetime import date, timedelta
+    d = date(fiscal_year + 1, 5, 29)
+    while d.weekday() >= 5:
+        d -= timedelta(days=1)
+    return d
+
+
 # Departments that have not submitted for the current (latest) FY.
 MISSING_CURRENT_YEAR = ("K10", "K18")
 

@@ -76,6 +76,16 @@ def _department_of(path: Path) -> str:
     return parts[1] if len(parts) > 1 else "dept"
 
 
+def _set_demo_deadlines(db, fiscal_years) -> None:
+    """Every demo FY gets its 提出期限, so 提出状況 shows days left/overdue and reminders work."""
+    from pipeline.demo.content import demo_deadline
+    from pipeline.warehouse import round as wround
+    from pipeline.warehouse.schema import connect
+    with connect(db, write=True) as con:
+        for fy in fiscal_years:
+            wround.set_deadline(con, fy, demo_deadline(fy), "demo:HQ")
+
+
 def build_demo(db=None, *, scale: int = 1, progress=None, workdir: Path | None = None) -> str:
     """Generate the demo workbooks and load them; returns a short summary."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -122,4 +132,5 @@ def build_demo(db=None, *, scale: int = 1, progress=None, workdir: Path | None =
                         progress(f"  {p.location}: {p.message}")
         if rejected:
             raise RuntimeError(f"demo workbooks rejected: {rejected}")
+        _set_demo_deadlines(db, plan.fiscal_years)
         return f"計画マスタ版 {master_id}、提出 {accepted} 件"

@@ -25,10 +25,10 @@ def test_hq_sets_a_deadline_and_downloads_the_reminders(flow_page, flow_url, tmp
     # Streamlit's date input is a segmented field (year, month, day spin buttons): type into it.
     field = main.get_by_label(rtxt.DEADLINE_LABEL, exact=True)
     field.locator('[role="spinbutton"]').first.click()
-    page.keyboard.type("20260529")
+    page.keyboard.type("20260605")
     rerun(page, main.get_by_role("button", name=rtxt.DEADLINE_SAVE, exact=True).click)
     main.get_by_text(rtxt.DEADLINE_SAVED).wait_for()
-    assert "2025年度の提出期限は2026年5月29日（金）です。" in main.inner_text()
+    assert "2025年度の提出期限は2026年6月5日（金）です。" in main.inner_text()
     assert problems(page) == []
 
     with page.expect_download() as info:
@@ -41,5 +41,5 @@ def test_hq_sets_a_deadline_and_downloads_the_reminders(flow_page, flow_url, tmp
         assert {"2025_K10.eml", "2025_K18.eml"} <= set(names)
         msg = mail.parse(z.read("2025_K10.eml"))
     assert msg["To"] == "zc-k10@example.invalid"
-    assert msg["Subject"] == "【2025年度 取組状況報告】ご提出のお願い（提出期限 5月29日）"
-    assert "■ 提出期限: 2026年5月29日（金）" in msg.get_content().replace("\r\n", "\n")
+    assert msg["Subject"] == "【2025年度 取組状況報告】ご提出のお願い（提出期限 6月5日）"
+    assert "■ 提出期限: 2026年6月5日（金）" in msg.get_content().replace("\r\n", "\n")
