@@ -122,21 +122,21 @@ def test_pages_print_without_navigation(browser, site):
         context.close()
 
 
-def _view_figures(db) -> dict[str, float]:
+def _view_figures(db, fy: int = FY) -> dict[str, float]:
     """The top page's figures computed straight from the views (contract sections 5 and 6)."""
     with connect(db) as con:
         totals = dict(((y, k), v) for y, k, v in con.execute(
             "SELECT fiscal_year, kind, sum(kt_co2) FROM v_emissions GROUP BY ALL").fetchall())
         status = dict(con.execute("SELECT status, count(*) FROM v_indicator_attainment "
-                                  "WHERE fiscal_year = ? GROUP BY ALL", [FY]).fetchall())
+                                  "WHERE fiscal_year = ? GROUP BY ALL", [fy]).fetchall())
         pdca = con.execute("SELECT count(*), count(*) FILTER (WHERE reported), "
                            "count(*) FILTER (WHERE stages = 4) FROM v_pdca_status WHERE fiscal_year = ?",
-                           [FY]).fetchone()
+                           [fy]).fetchone()
         partners = con.execute("SELECT count(*), sum(participants), sum(co2_reduction_t), "
                                "count(DISTINCT stakeholder_type) FROM v_stakeholder_contributions "
-                               "WHERE fiscal_year = ?", [FY]).fetchone()
+                               "WHERE fiscal_year = ?", [fy]).fetchone()
     base_year = next(y for (y, k) in totals if k == c.KIND_BASE)
-    latest = max(y for (y, k) in totals if k == c.KIND_ACTUAL and base_year < y <= FY)
+    latest = max(y for (y, k) in totals if k == c.KIND_ACTUAL and base_year < y <= fy)
     target = min(y for (y, k) in totals if k == c.KIND_TARGET and y > latest and totals[(y, k)] > 0)
     b, a, t = totals[(base_year, c.KIND_BASE)], totals[(latest, c.KIND_ACTUAL)], totals[(target, c.KIND_TARGET)]
     out = {"base_kt": b, "latest_kt": a, "target_kt": t, "reduction_pct": (b - a) / b * 100,
@@ -149,19 +149,41 @@ def _view_figures(db) -> dict[str, float]:
     return out
 
 
-def test_top_page_figures_equal_the_views(browser, site, demo_db):
+def _shown_figures(browser, site) -> dict[str, float]:
     context = browser.new_context(locale="ja-JP")
     try:
         page = context.new_page()
         page.goto(_url(site, "index.html"), wait_until="load")
-        shown = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('data[data-key]')]
+        return page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('data[data-key]')]
             .map(d => [d.dataset.key, parseFloat(d.value)]))""")
     finally:
         context.close()
-    expected = _view_figures(demo_db)
+
+
+def _assert_equal(shown: dict, expected: dict) -> None:
     assert set(expected) <= set(shown)
     for key, value in expected.items():
         assert math.isclose(shown[key], value, rel_tol=1e-9, abs_tol=1e-9), (key, shown[key], value)
+
+
+def test_top_page_figures_equal_the_views(browser, site, demo_db):
+    _assert_equal(_shown_figures(browser, site), _view_figures(demo_db))
+
+
+def test_a_frozen_fy_shows_its_edition_and_the_editions_views(browser, demo_db, tmp_path):
+    """The demo froze FY2023 before later workbooks arrived: the site shows 第1版 and the
+    figures of the edition's views, not of the live ones."""
+    from pipeline.warehouse.editions import edition_warehouse
+    with edition_warehouse(demo_db, 2023) as (path, edition):
+        assert edition is not None
+        expected = _view_figures(path, 2023)
+    live = _view_figures(demo_db, 2023)
+    result = build.build_site(demo_db, 2023, tmp_path / "site", include_report=False)
+    assert result.edition.number == edition.edition_no
+    assert f"第{edition.edition_no}版" in (result.out / "index.html").read_text(encoding="utf-8")
+    shown = _shown_figures(browser, result)
+    _assert_equal(shown, expected)
+    assert any(expected[k] != live[k] for k in expected)       # the edition is not the live data
 
 
 def test_open_data_equals_the_views(site, demo_db):
