@@ -85,7 +85,7 @@ for p in text.paragraphs:
     if key not in st.session_state:
         st.session_state[key] = p.text
     edited = st.text_area(p.title, key=key, height=160, label_visibility="collapsed")
-    left, right = st.columns([1, 1])
+    left, right, _ = st.columns([1, 1, 4])
     if left.button(rtxt.NARRATIVE_SAVE, key=f"save_{key}"):
         try:
             round_access.save_narrative(ui.db(), fy, text.scope, p.section, edited, user)

@@ -42,7 +42,7 @@ st.markdown(f"**{rtxt.DEADLINE_HEADER}**　" + rtxt.deadline_caption(
     deadline.set_by if deadline else None, deadline.set_at if deadline else None))
 if is_hq:
     with st.form("round_deadline_form", border=False):
-        cols = st.columns([2, 1])
+        cols = st.columns([2, 1], vertical_alignment="bottom")
         chosen = cols[0].date_input(rtxt.DEADLINE_LABEL, value=deadline.deadline if deadline else None,
                                     min_value=date(fy, 4, 1), max_value=date(fy + 2, 3, 31),
                                     key="round_deadline", format="YYYY-MM-DD")
