@@ -219,3 +219,23 @@ def test_remind_send_without_configuration(tmp_path, capsys, monkeypatch):
     db = warehouse(tmp_path)
     assert cli.main(["--db", str(db), "remind", "--year", "2024", "--out", "eml", "--send"]) == 1
     assert txt.SMTP_NOT_CONFIGURED in capsys.readouterr().err
+
+
+def test_narrative_command_json_shape(tmp_path, capsys):
+    import json
+    from pipeline.analysis import narrative as nar
+    db = warehouse(tmp_path, f.d01(2024))
+    with connect(db, write=True) as con:
+        wround.save_narrative(con, 2024, wround.SCOPE_ALL, "policy:P2", "保存した文章です。", "hq1")
+    assert cli.main(["--db", str(db), "narrative", "--year", "2024", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert set(doc) == {"overview", "policies", "operations"}
+    assert list(doc["policies"]) == ["P1", "P2"]
+    assert doc["policies"]["P2"] == "保存した文章です。"
+    assert doc["overview"] == nar.draft_narrative(db, 2024).overview
+    assert doc["operations"] is None
+    assert cli.main(["--db", str(db), "narrative", "--year", "R6"]) == 0
+    out = capsys.readouterr().out
+    assert f"■ {txt.OVERVIEW_TITLE}（{txt.MARK_DRAFT}）" in out
+    assert f"（{txt.MARK_SAVED}）\n保存した文章です。" in out
+    assert cli.main(["--db", str(db), "narrative", "--year", "来年"]) == 2
