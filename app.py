@@ -10,6 +10,7 @@ from pipeline.dashboard import sign_in
 from pipeline.texts import council as council_txt
 from pipeline.texts import dashboard as txt
 from pipeline.texts import history as history_txt
+from pipeline.texts import operations as operations_txt
 from pipeline.texts import publication as publication_txt
 from pipeline.texts import report as report_txt
 from pipeline.texts import upload as upload_txt
@@ -34,6 +35,7 @@ PAGES = {
         st.Page("pages/stakeholders.py", title=txt.STAKEHOLDERS_TITLE, icon=":material/handshake:", url_path="stakeholders"),
         st.Page("pages/pdca.py", title=txt.PDCA_TITLE, icon=":material/autorenew:", url_path="pdca"),
         st.Page("pages/trends.py", title=txt.TRENDS_TITLE, icon=":material/trending_up:", url_path="trends"),
+        st.Page("pages/operations.py", title=operations_txt.PAGE_TITLE, icon=":material/apartment:", url_path="operations"),
         st.Page("pages/submission_status.py", title=txt.SUBMISSIONS_TITLE, icon=":material/checklist:", url_path="submissions"),
     ],
     txt.SECTION_WORK: [
