@@ -33,7 +33,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 APP = str(ROOT / "app.py")
 PAGES = ["pages/overview.py", "pages/attainment.py", "pages/stakeholders.py", "pages/pdca.py",
-         "pages/trends.py", "pages/submission_status.py"]
+         "pages/trends.py", "pages/operations.py", "pages/submission_status.py"]
 # The baseline: a page with a title and nothing else (what "an empty Streamlit page" is).
 EMPTY_PAGE = "import streamlit as st\nst.title('empty')\n"
 # The same shell as app.py (navigation, sidebar, sign-in box) around an empty page.

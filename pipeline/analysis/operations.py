@@ -65,6 +65,11 @@ def any_provisional(frame: pd.DataFrame) -> bool:
     return bool(len(frame)) and bool(frame["provisional"].fillna(False).astype(bool).any())
 
 
+def t_digits(value: float | None) -> int:
+    """Decimals for a t-CO2 figure: one below 1,000 t, none above (a metric stays readable)."""
+    return 1 if value is None or abs(value) < 1000 else 0
+
+
 def _num(value) -> float | None:
     return None if is_missing(value) or value is pd.NA else float(value)
 
@@ -99,6 +104,27 @@ def energy_years(con) -> list[int]:
     """FYs with reported energy use (whether or not a factor could price it), ascending."""
     return [int(r[0]) for r in con.execute(
         "SELECT DISTINCT fiscal_year FROM v_energy_usage ORDER BY 1").fetchall()]
+
+
+@dataclass(frozen=True)
+class InventoryState:
+    """What the page needs before any figure, in one query: whether the master has the
+    section-8 sheets, a factor workbook is loaded, energy was reported (FYs), emissions
+    could be computed (FYs), and the organisation choices ((code, name); "" = whole)."""
+    has_inventory: bool
+    has_factors: bool
+    energy_years: tuple[int, ...]
+    inventory_years: tuple[int, ...]
+    scopes: tuple[tuple[str, str], ...]
+
+
+@query
+def inventory_state(con) -> InventoryState:
+    if not has_inventory(con):
+        return InventoryState(False, has_factors(con), (), (), ())
+    frame = scopes(con)
+    return InventoryState(True, has_factors(con), tuple(energy_years(con)), tuple(inventory_years(con)),
+                          tuple(zip(frame["organisation_code"].tolist(), frame["organisation_name"].tolist())))
 
 
 @query
@@ -372,6 +398,14 @@ def intensity_by_use(facilities: pd.DataFrame) -> pd.DataFrame:
     return _marked(out[cols].reset_index(drop=True))
 
 
+def largest_intensity(intensity: pd.DataFrame) -> tuple[str | None, float | None]:
+    """The 用途 with the largest kg-CO2/㎡ and that figure."""
+    if intensity.empty:
+        return None, None
+    first = intensity.iloc[0]
+    return str(first["use_type"]), float(first["kg_per_m2"])
+
+
 def facility_choices(facilities: pd.DataFrame) -> dict[str, str]:
     """Facility code → its label, for the provenance selector (largest first)."""
     return {code: txt.facility_option(code, name if isinstance(name, str) else None)
@@ -430,26 +464,32 @@ def operations_changes(con, fiscal_year: int) -> pd.DataFrame:
 
 
 @query
-def decomposition(con, fiscal_year: int, organisation: str | None = None) -> dict | None:
-    """The scope's v_operations_change row of the FY (None without the previous FY)."""
-    row = fetch(con, "SELECT * FROM v_operations_change WHERE fiscal_year = ? "
-                     "AND organisation_code IS NOT DISTINCT FROM ?",
-                [int(fiscal_year), _org(organisation)])
-    return None if row.empty else row.iloc[0].to_dict()
+def decomposition(con, fiscal_year: int, organisation: str | None = None) -> pd.DataFrame:
+    """The scope's v_operations_change row of the FY (no row without the previous FY)."""
+    return fetch(con, "SELECT * FROM v_operations_change WHERE fiscal_year = ? "
+                      "AND organisation_code IS NOT DISTINCT FROM ?",
+                 [int(fiscal_year), _org(organisation)])
 
 
-def waterfall_steps(change: dict) -> pd.DataFrame:
+def change_figures(change: pd.DataFrame) -> tuple[int, float, float, float]:
+    """(previous FY, change, usage effect, factor effect) of a `decomposition` row."""
+    row = change.iloc[0]
+    return (int(row["previous_year"]), float(row["change_t"]), float(row["usage_effect_t"]),
+            float(row["factor_effect_t"]))
+
+
+def waterfall_steps(change: pd.DataFrame) -> pd.DataFrame:
     """The decomposition as waterfall steps: previous total, usage effect, factor effect,
     current total; `start`/`end` are where each bar begins and ends (t-CO2)."""
-    prev, usage, factor = (float(change["t_co2_previous"]), float(change["usage_effect_t"]),
-                           float(change["factor_effect_t"]))
-    now = float(change["t_co2"])
+    row = change.iloc[0]
+    prev, usage, factor = (float(row["t_co2_previous"]), float(row["usage_effect_t"]),
+                           float(row["factor_effect_t"]))
+    now, fy, before = float(row["t_co2"]), int(row["fiscal_year"]), int(row["previous_year"])
     rows = [
-        (txt.STEP_PREVIOUS, prev, 0.0, prev, txt.KIND_TOTAL, int(change["previous_year"])),
-        (txt.STEP_USAGE, usage, prev, prev + usage, _kind(usage), int(change["fiscal_year"])),
-        (txt.STEP_FACTOR, factor, prev + usage, prev + usage + factor, _kind(factor),
-         int(change["fiscal_year"])),
-        (txt.STEP_CURRENT, now, 0.0, now, txt.KIND_TOTAL, int(change["fiscal_year"])),
+        (txt.STEP_PREVIOUS, prev, 0.0, prev, txt.KIND_TOTAL, before),
+        (txt.STEP_USAGE, usage, prev, prev + usage, _kind(usage), fy),
+        (txt.STEP_FACTOR, factor, prev + usage, prev + usage + factor, _kind(factor), fy),
+        (txt.STEP_CURRENT, now, 0.0, now, txt.KIND_TOTAL, fy),
     ]
     df = pd.DataFrame(rows, columns=["step", "value", "start", "end", "kind", "fiscal_year"])
     df["order"] = range(len(df))

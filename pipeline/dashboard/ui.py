@@ -433,10 +433,10 @@ def priority_only() -> bool:
 
 
 def url_choice(param: str, options: list[str], label: str, *, key: str, format_func=str,
-               help: str | None = None, container=None) -> str:
-    """A page's own selectbox kept in the URL (`?param=value`; the first option is the
-    default and leaves the URL clean) and in the session, so a shared link reproduces the
-    view and switching pages keeps the choice, like the sidebar filters."""
+               help: str | None = None, container=None, radio: bool = False) -> str:
+    """A page's own selectbox (or horizontal radio) kept in the URL (`?param=value`; the
+    first option is the default and leaves the URL clean) and in the session, so a shared
+    link reproduces the view and switching pages keeps the choice, like the sidebar filters."""
     state = f"_url_choice_{param}"
     if state not in st.session_state:
         st.session_state[state] = st.query_params.get(param) or options[0]
@@ -447,8 +447,13 @@ def url_choice(param: str, options: list[str], label: str, *, key: str, format_f
     def keep() -> None:
         st.session_state[state] = st.session_state[key]
 
-    value = (container or st).selectbox(label, options, key=key, format_func=format_func, help=help,
-                                        on_change=keep)
+    where = container or st
+    if radio:
+        value = where.radio(label, options, key=key, format_func=format_func, help=help,
+                            on_change=keep, horizontal=True)
+    else:
+        value = where.selectbox(label, options, key=key, format_func=format_func, help=help,
+                                on_change=keep)
     if value != options[0]:
         if st.query_params.get(param) != value:
             st.query_params[param] = value

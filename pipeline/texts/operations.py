@@ -66,11 +66,16 @@ PROVISIONAL_NOTE = ("「暫定」は、その年度の排出係数がまだ登�
                     "排出係数表が登録されると確定値に置き換わります（再提出は不要です）。")
 DEPARTMENT_NOTE = "所管課の絞り込みは、施設ごとの表示（排出量の多い施設・増減・面積あたり・網羅状況）に使います。"
 
+VIEW_LABEL = "表示する内容"
+#: The page's views (URL parameter `view`), the first is the default.
+VIEWS = {"target": "目標と組織", "factors": "活動区分と増減の要因", "facilities": "施設",
+         "coverage": "報告の網羅状況と出典"}
 H_TARGET = "目標と進み具合"
 H_ORGS = "組織ごとの状況"
 H_ACTIVITY = "活動区分別の排出量"
 H_FACILITIES = "排出量の多い施設"
-H_CHANGES = "前年度から大きく変わった施設（両年度に報告のある施設）"
+H_CHANGES = "前年度から大きく変わった施設"
+CHANGES_NOTE = "前年度と今年度の両方に報告のある施設を比べています（報告のない施設は「報告の網羅状況」に示します）。"
 H_INTENSITY = "延床面積あたりの排出量（用途別）"
 H_FACTOR = "排出係数の影響"
 H_DECOMPOSITION = "前年度からの増減の要因"
@@ -79,6 +84,11 @@ H_PROVENANCE = "施設の数値の出典"
 H_FACTOR_SOURCES = "使った排出係数と出典"
 
 METRIC_T = "排出量（t-CO2）"
+
+
+def metric_t(year: int, provisional: bool) -> str:
+    """The emissions metric's label: 排出量（t-CO2） 2025年度（暫定）."""
+    return f"{METRIC_T} {_fy(year)}" + (f"（{PROVISIONAL}）" if provisional else "")
 METRIC_REDUCTION = "基準年度比の削減率"
 METRIC_PACE_ACTUAL = "実際の削減ペース（年平均）"
 METRIC_PACE_NEEDED = "目標に必要なペース（年平均）"
@@ -201,7 +211,7 @@ def factor_title(year: int, current: float | None, fixed: float | None) -> str:
     return (f"{_fy(year)}の排出量は基準年度の係数なら {_t(fixed)}：係数の違いで {diff:+,.1f} t-CO2")
 
 
-def waterfall_title(previous_year: int, year: int, change: float, usage: float, factor: float) -> str:
+def waterfall_title(year: int, previous_year: int, change: float, usage: float, factor: float) -> str:
     return (f"{_fy(previous_year)}→{_fy(year)}の増減 {change:+,.1f} t-CO2 は、"
             f"使用量の増減 {usage:+,.1f}、排出係数の変化 {factor:+,.1f}")
 

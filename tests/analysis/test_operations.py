@@ -74,6 +74,13 @@ def test_inventory_factors_and_years(con):
     assert scopes["organisation_name"].tolist() == [txt.WHOLE_GOVERNMENT, "市長部局", "教育委員会"]
 
 
+def test_inventory_state_in_one_query(con):
+    state = ops.inventory_state(con)
+    assert (state.has_inventory, state.has_factors) == (True, True)
+    assert state.energy_years == state.inventory_years == (2023, 2024, 2025)
+    assert state.scopes == ((ops.WHOLE, txt.WHOLE_GOVERNMENT), ("O1", "市長部局"), ("O2", "教育委員会"))
+
+
 def test_a_master_without_section_8_has_no_inventory(tmp_path):
     db = tmp_path / "v1.duckdb"
     f.load_master(db)
@@ -81,6 +88,7 @@ def test_a_master_without_section_8_has_no_inventory(tmp_path):
     with connect(db) as con:
         assert not ops.has_inventory(con) and not ops.has_factors(con)
         assert ops.inventory_years(con) == [] and ops.energy_years(con) == []
+        assert ops.inventory_state(con) == ops.InventoryState(False, False, (), (), ())
 
 
 def test_without_factors_energy_is_reported_but_not_priced(tmp_path):
@@ -221,6 +229,8 @@ def test_intensity_by_use_pools_area_and_emissions():
     assert out["kg_per_m2"].tolist() == pytest.approx([7.5, 2.0])
     assert out["facilities"].tolist() == [2, 1] and out["floor_area_m2"].tolist() == [4000, 500]
     assert out["provisional_mark"].tolist() == [txt.PROVISIONAL, ""]
+    assert ops.largest_intensity(out) == ("学校", pytest.approx(7.5))
+    assert ops.largest_intensity(out.iloc[0:0]) == (None, None)
     assert ops.intensity_by_use(facilities.iloc[2:3]).empty
 
 
@@ -252,7 +262,8 @@ def test_fixed_missing_where_the_base_year_has_no_factor(tmp_path):
 def test_decomposition_as_a_waterfall(con):
     change = ops.decomposition(con, 2024)
     usage = ((32000 - 10000) * 0.40 + (1200 - 2000) * 2.23 + 50000 * 0.45) / 1000
-    assert change["usage_effect_t"] == pytest.approx(usage)
+    assert ops.change_figures(change) == (2023, pytest.approx(T2024 - T2023), pytest.approx(usage),
+                                          pytest.approx(T2024 - T2023 - usage))
     steps = ops.waterfall_steps(change)
     assert steps["step"].tolist() == [txt.STEP_PREVIOUS, txt.STEP_USAGE, txt.STEP_FACTOR, txt.STEP_CURRENT]
     assert steps["value"].tolist() == pytest.approx([T2023, usage, T2024 - T2023 - usage, T2024])
@@ -260,8 +271,8 @@ def test_decomposition_as_a_waterfall(con):
     assert steps["end"].tolist() == pytest.approx([T2023, T2023 + usage, T2024, T2024])
     assert steps["kind"].tolist() == [txt.KIND_TOTAL, txt.KIND_INCREASE, txt.KIND_INCREASE, txt.KIND_TOTAL]
     assert steps["label"].tolist()[1].startswith("+")
-    assert ops.decomposition(con, 2024, "O2") is None            # 教育委員会 had no FY2023 data
-    assert ops.decomposition(con, 2023) is None
+    assert ops.decomposition(con, 2024, "O2").empty              # 教育委員会 had no FY2023 data
+    assert ops.decomposition(con, 2023).empty
     every = ops.operations_changes(con, 2024)
     assert every["organisation_name"].tolist() == [txt.WHOLE_GOVERNMENT, "市長部局"]
     sums = every["usage_effect_t"] + every["factor_effect_t"]
@@ -392,9 +403,14 @@ def test_titles_state_the_message():
         "市役所全体の2024年度の排出量は 38.0 t-CO2、基準年度比 62.0% 減"
     assert txt.trend_title("市長部局", 2025, 6.08, -3.0, True) == \
         "市長部局の2025年度の排出量は 6.1 t-CO2（暫定）、基準年度比 3.0% 増"
-    assert txt.waterfall_title(2023, 2024, 29.576, 29.516, 0.06) == \
+    assert txt.waterfall_title(2024, 2023, 29.576, 29.516, 0.06) == \
         "2023年度→2024年度の増減 +29.6 t-CO2 は、使用量の増減 +29.5、排出係数の変化 +0.1"
     assert txt.coverage_title(2025, 2, 3) == "2025年度：使用中の 3 施設のうち 2 施設が報告（67%）"
     assert txt.factor_title(2024, 38.036, 44.276) == \
         "2024年度の排出量は基準年度の係数なら 44.3 t-CO2：係数の違いで -6.2 t-CO2"
     assert dtxt.fy_short(2024) in txt.orgs_title(2024, 1, 2)
+
+
+def test_t_digits_keep_metrics_readable():
+    assert [ops.t_digits(v) for v in (6.08, 999.9, 1000.0, 222990.7, None)] == [1, 1, 0, 0, 1]
+    assert txt.metric_t(2025, True) == "排出量（t-CO2） 2025年度（暫定）"

@@ -1,9 +1,9 @@
 """AppTest of 市役所の排出量 (pages/operations.py) through app.py.
 
 - renders on the hand-computed §8 warehouse (tests/analysis/test_operations.py) and on the
-  demo warehouse, every chart with its data expander, 暫定 marked;
+  demo warehouse, every view's charts with their data expanders, 暫定 marked;
 - the figures shown are the query functions' results;
-- the organisation choice and the sidebar filters change the figures and live in the URL;
+- the organisation, the view and the sidebar filters change the figures and live in the URL;
 - empty states: no master, a master without section-8 sheets (v1), no energy reports;
 - a facility figure traces to its file, sheet and cells.
 """
@@ -27,7 +27,9 @@ from tests.analysis.test_operations import F001_2024, T2024, build
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "pages/operations.py"
-CHARTS = 9          # trend, organisations, activity, factor, waterfall, top, changes, intensity, coverage
+#: Charts of each view: trend and organisations; activity, factors, waterfall; largest, changes,
+#: intensity; coverage.
+VIEW_CHARTS = {"target": 2, "factors": 3, "facilities": 3, "coverage": 1}
 
 
 @pytest.fixture(scope="module")
@@ -96,34 +98,43 @@ def figures(at: AppTest) -> str:
 
 # --- renders -------------------------------------------------------------------------------
 
-def test_page_renders_every_chart_with_its_data(monkeypatch, ops_db):
-    at = open_page(monkeypatch, ops_db, {"fy": "2024"})
+@pytest.mark.parametrize("view", list(VIEW_CHARTS))
+def test_every_view_renders_its_charts_with_their_data(monkeypatch, ops_db, view):
+    at = open_page(monkeypatch, ops_db, {"fy": "2024", "view": view})
     assert at.title[0].value == txt.PAGE_TITLE
-    assert len(at.get("vega_lite_chart")) == CHARTS
-    assert [e.label for e in at.expander].count(dtxt.DATA_EXPANDER) == CHARTS
-    assert [h.value for h in at.header] == [
-        txt.H_TARGET, txt.H_ORGS, txt.H_ACTIVITY, txt.H_FACTOR, txt.H_DECOMPOSITION, txt.H_FACILITIES,
-        txt.H_CHANGES, txt.H_INTENSITY, txt.H_COVERAGE, txt.H_PROVENANCE]
+    assert at.radio(key="ops_view").value == view
+    assert len(at.get("vega_lite_chart")) == VIEW_CHARTS[view]
+    assert [e.label for e in at.expander].count(dtxt.DATA_EXPANDER) == VIEW_CHARTS[view]
+    assert at.header[0].value == txt.H_TARGET and len(at.metric) == 4       # the headline on every view
     assert at.selectbox(key="ops_org").value == ops.WHOLE
+    assert not at.error
+
+
+def test_the_view_choice_goes_into_the_url(monkeypatch, ops_db):
+    at = open_page(monkeypatch, ops_db, {"fy": "2024"})
+    assert at.radio(key="ops_view").value == "target" and "view" not in at.query_params
+    at.radio(key="ops_view").set_value("facilities").run()
+    assert not at.exception and at.query_params["view"] == "facilities"
+    assert [h.value for h in at.header] == [txt.H_TARGET, txt.H_FACILITIES, txt.H_CHANGES, txt.H_INTENSITY]
 
 
 def test_shown_figures_are_the_queries(monkeypatch, ops_db):
-    at = open_page(monkeypatch, ops_db, {"fy": "2024"})
+    at = open_page(monkeypatch, ops_db, {"fy": "2024", "view": "factors"})
     pace = ops.operations_pace(ops_db, 2024)
     shown = metrics(at)
-    assert shown[f"{txt.METRIC_T} 2024{dtxt.FY_SUFFIX}"] == ui.fmt_num(T2024, 1) == "38.0"
+    assert shown[txt.metric_t(2024, False)] == ui.fmt_num(T2024, 1) == "38.0"
     assert shown[txt.METRIC_REDUCTION] == ui.fmt_num(pace.reduction_pct, 1, "%")
     assert shown[txt.METRIC_PACE_ACTUAL] == ui.fmt_num(pace.actual_rate_pct, 1, "%")
     assert shown[txt.METRIC_PACE_NEEDED] == ui.fmt_num(pace.needed_rate_pct, 1, "%")
+    assert txt.waterfall_title(2024, *ops.change_figures(ops.decomposition(ops_db, 2024))) in titles(at)
+    at = open_page(monkeypatch, ops_db, {"fy": "2024"})
     assert titles(at)[0] == txt.trend_title(txt.WHOLE_GOVERNMENT, 2024, T2024, pace.reduction_pct, False)
-    change = ops.decomposition(ops_db, 2024)
-    assert txt.waterfall_title(2023, 2024, change["change_t"], change["usage_effect_t"],
-                               change["factor_effect_t"]) in titles(at)
 
 
 def test_provisional_is_marked(monkeypatch, ops_db):
     at = open_page(monkeypatch, ops_db, {"fy": "2025"})
-    assert metrics(at)[f"{txt.METRIC_T} 2025{dtxt.FY_SUFFIX}"].endswith(f"（{txt.PROVISIONAL}）")
+    assert metrics(at)[txt.metric_t(2025, True)] == "6.1"
+    assert txt.metric_t(2025, True).endswith(f"（{txt.PROVISIONAL}）")
     assert f"（{txt.PROVISIONAL}）" in titles(at)[0]
     assert txt.PROVISIONAL_NOTE in [c.value for c in at.caption]
 
@@ -135,25 +146,25 @@ def test_organisation_choice_changes_the_figures_and_the_url(monkeypatch, ops_db
     assert not at.exception
     assert at.query_params["org"] == "O1"
     assert figures(at) != whole
-    assert metrics(at)[f"{txt.METRIC_T} 2024{dtxt.FY_SUFFIX}"] == ui.fmt_num(F001_2024, 1)
+    assert metrics(at)[txt.metric_t(2024, False)] == ui.fmt_num(F001_2024, 1)
     assert titles(at)[0].startswith("市長部局の2024年度")
     at.selectbox(key="ops_org").set_value(ops.WHOLE).run()
     assert "org" not in at.query_params and figures(at) == whole
 
 
 def test_url_reproduces_the_view(monkeypatch, ops_db):
-    at = open_page(monkeypatch, ops_db, {"fy": "2024", "org": "O2"})
+    at = open_page(monkeypatch, ops_db, {"fy": "2024", "org": "O2", "view": "factors"})
     assert at.selectbox(key="ops_org").value == "O2"
     assert [s.value for s in at.sidebar.selectbox][0] == 2024
     # 教育委員会 has no target and no FY2023 figure
     assert txt.NO_TARGET in [m.value for m in at.markdown]
     assert txt.NO_PREVIOUS_YEAR in [i.value for i in at.info]
-    bad = open_page(monkeypatch, ops_db, {"org": "ZZ"})
-    assert bad.selectbox(key="ops_org").value == ops.WHOLE
+    bad = open_page(monkeypatch, ops_db, {"org": "ZZ", "view": "nothing"})
+    assert bad.selectbox(key="ops_org").value == ops.WHOLE and bad.radio(key="ops_view").value == "target"
 
 
 def test_sidebar_filters_change_the_facility_figures(monkeypatch, ops_db):
-    at = open_page(monkeypatch, ops_db, {"fy": "2024"})
+    at = open_page(monkeypatch, ops_db, {"fy": "2024", "view": "facilities"})
     base = figures(at)
     box = next(s for s in at.sidebar.selectbox if s.label == dtxt.DEPARTMENT_LABEL)
     box.set_value("D01").run()
@@ -166,7 +177,7 @@ def test_sidebar_filters_change_the_facility_figures(monkeypatch, ops_db):
 
 
 def test_a_facility_figure_traces_to_its_cells(monkeypatch, ops_db):
-    at = open_page(monkeypatch, ops_db, {"fy": "2024", "dept": "D01"})
+    at = open_page(monkeypatch, ops_db, {"fy": "2024", "dept": "D01", "view": "coverage"})
     assert next(s for s in at.main.selectbox if s.label == txt.PROVENANCE_SELECT).value == "F001"
     table = next(d.value for d in at.dataframe if txt.SOURCE_COLUMNS["cells"] in d.value.columns)
     assert set(table[txt.SOURCE_COLUMNS["cells"]]) >= {"G2,H2,I2,J2,K2,L2,M2,N2,O2,P2,Q2,R2", "S3"}
@@ -175,20 +186,22 @@ def test_a_facility_figure_traces_to_its_cells(monkeypatch, ops_db):
 
 
 def test_coverage_names_the_missing_facilities(monkeypatch, ops_db):
-    at = open_page(monkeypatch, ops_db, {"fy": "2025"})
+    at = open_page(monkeypatch, ops_db, {"fy": "2025", "view": "coverage"})
     assert txt.coverage_title(2025, 2, 3) in titles(at)
     missing = next(d.value for d in at.dataframe
                    if dtxt.COLUMNS["missing_facilities"] in d.value.columns)
     assert missing[dtxt.COLUMNS["missing_facilities"]].tolist() == ["F002 第一小学校"]
 
 
-def test_page_renders_on_the_demo(monkeypatch, demo_db):
-    at = open_page(monkeypatch, demo_db)
-    if not ops.has_inventory(demo_db):          # a demo without section 8: the clear message
-        assert [i.value for i in at.info] == [txt.NO_INVENTORY]
-        return
-    assert len(at.get("vega_lite_chart")) >= CHARTS - 2
-    assert not at.error
+@pytest.mark.parametrize("view", list(VIEW_CHARTS))
+def test_page_renders_on_the_demo(monkeypatch, demo_db, view):
+    assert ops.has_inventory(demo_db)
+    at = open_page(monkeypatch, demo_db, {"view": view})
+    assert len(at.get("vega_lite_chart")) == VIEW_CHARTS[view] and not at.error
+    latest = max(ops.inventory_years(demo_db))
+    pace = ops.operations_pace(demo_db, latest)
+    assert pace.provisional                                   # the demo's FY2025 has no factors yet
+    assert metrics(at)[txt.metric_t(latest, True)] == ui.fmt_num(pace.t_co2, ops.t_digits(pace.t_co2))
 
 
 # --- empty states ----------------------------------------------------------------------------
@@ -217,3 +230,5 @@ def test_a_year_without_energy_reports(monkeypatch, tmp_path):
     at = open_page(monkeypatch, str(db), {"fy": "2026"})
     assert txt.no_energy_for(2026) in [i.value for i in at.info]
     assert len(at.get("vega_lite_chart")) == 1               # the trend up to FY2025 only
+    at = open_page(monkeypatch, str(db), {"fy": "2026", "view": "facilities"})
+    assert not at.get("vega_lite_chart")
