@@ -110,6 +110,7 @@ class PolicyPage:
     lead: str
     narrative: str = ""
     facts: list[Fact] = field(default_factory=list)
+    narrative_saved: bool = False     # HQ's saved text (else the automatic draft)
     figure: Figure | None = None
     measures: list[MeasureBlock] = field(default_factory=list)
     indicators: int = 0
@@ -377,7 +378,7 @@ def _action(rec: dict, vis: Visibility) -> ActionItem:
 
 
 def _policies(con, site: SiteContent, fy: int, table: pd.DataFrame, actions: pd.DataFrame,
-              vis: Visibility, narrative: dict[str, str]) -> None:
+              vis: Visibility, narrative: dict[str, str], saved: frozenset = frozenset()) -> None:
     for index, (code, name) in enumerate(rd.policies(con)):
         measures = rd.measures(con, code)
         ptable = table[table["policy_code"] == code].reset_index(drop=True)
@@ -388,6 +389,7 @@ def _policies(con, site: SiteContent, fy: int, table: pd.DataFrame, actions: pd.
                           txt.policy_lead(len(measures), len(ptable), len(pactions)),
                           narrative=narrative.get(code, ""), facts=[], figure=None, measures=[],
                           indicators=len(ptable), good=good, actions=len(pactions), complete=complete)
+        page.narrative_saved = code in saved
         counts = ptable["status"].value_counts()
         page.facts = [Fact(s, txt.n_indicators(counts.get(s, 0)), float(counts.get(s, 0)))
                       for s in c.STATUSES]
@@ -589,7 +591,9 @@ def collect(con, fiscal_year: int, config: PublicationConfig, edition: Edition,
         site.narrative = sentences(story.overview.text)
         site.narrative_saved = bool(story.overview.saved)
     _policies(con, site, fy, table, actions, vis,
-              {code: p.text for code, p in story.policies.items()} if story is not None else {})
+              {code: p.text for code, p in story.policies.items()} if story is not None else {},
+              frozenset(code for code, p in story.policies.items() if p.saved) if story is not None
+              else frozenset())
     _partners(con, site, fy, vis)
     _operations(con, site, fy, story.operations.text if story is not None and story.operations else None)
     _opinions(con, site, fy)

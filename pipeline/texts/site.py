@@ -615,3 +615,9 @@ def site_built(pages: int, files: int, seconds: float) -> str:
 
 def site_zip_name(fiscal_year: int) -> str:
     return f"site-fy{int(fiscal_year)}.zip"
+
+
+def narrative_mark(saved: bool) -> str:
+    """Which text the page shows (contract section 10): HQ's saved text, else the draft."""
+    return ("この文章は事務局が確認・編集したものです。" if saved
+            else "この文章は数値から自動で作成した下書きです（事務局による編集前）。")

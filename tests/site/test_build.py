@@ -94,6 +94,24 @@ def test_narrative_leads_the_top_and_policy_pages(site, small_db):
     assert first and first in top
     p1 = (site.out / "policy-P1.html").read_text(encoding="utf-8")
     assert story.policies["P1"].text.split("。")[0] in p1
+    from pipeline.texts import site as stxt
+    assert stxt.narrative_mark(False) in top and stxt.narrative_mark(False) in p1
+
+
+def test_saved_narrative_is_published_and_marked(tmp_path):
+    from pipeline.texts import site as stxt
+    from pipeline.warehouse import round as wround
+    from pipeline.warehouse.schema import connect
+    from tests.site.conftest import build_small
+    db = tmp_path / "w.duckdb"
+    build_small(db)
+    with connect(db, write=True) as con:
+        wround.save_narrative(con, 2024, wround.SCOPE_ALL, "policy:P1", "本部が書いた方針の文章です。", "hq1")
+    out = build.build_site(db, 2024, tmp_path / "site", workers=1).out
+    p1 = (out / "policy-P1.html").read_text(encoding="utf-8")
+    p2 = (out / "policy-P2.html").read_text(encoding="utf-8")
+    assert "本部が書いた方針の文章です。" in p1 and stxt.narrative_mark(True) in p1
+    assert stxt.narrative_mark(False) in p2
 
 
 @pytest.fixture(scope="module")
