@@ -17,6 +17,7 @@ from pipeline.warehouse.audit import audit_log
 from pipeline.warehouse.schema import connect
 from tests import factories as f
 from tests.round_fixtures import warehouse
+from tests.smtp_fixtures import smtp_server  # noqa: F401  (fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
 STATUS_PAGE = ROOT / "pages" / "submission_status.py"
@@ -87,7 +88,7 @@ def test_viewer_sees_the_deadline_but_no_controls_or_addresses(db):
 
 
 def test_hq_sends_through_the_configured_server(db, monkeypatch, smtp_server):
-    from tests.notify.conftest import PASSWORD, USER
+    from tests.smtp_fixtures import PASSWORD, USER
     port, inbox = smtp_server
     with connect(db, write=True) as con:
         wround.set_deadline(con, 2024, date(2025, 5, 30), "hq1")
@@ -108,7 +109,7 @@ def test_hq_sends_through_the_configured_server(db, monkeypatch, smtp_server):
 
 
 def test_unreachable_server_is_reported_and_nothing_claimed_sent(db, monkeypatch):
-    from tests.notify.conftest import free_port
+    from tests.smtp_fixtures import free_port
     port = free_port()
     with connect(db, write=True) as con:
         wround.set_deadline(con, 2024, date(2025, 5, 30), "hq1")
@@ -163,5 +164,3 @@ def test_non_hq_reads_the_text_without_editing(db):
     assert rtxt.NARRATIVE_HQ_ONLY in [c.value for c in at.caption]
     assert any(nar.draft_narrative(db, 2024).overview == m.value.replace("\\", "") for m in at.markdown)
 
-
-pytest_plugins = ["tests.notify.conftest"]

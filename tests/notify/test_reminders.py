@@ -15,7 +15,7 @@ from pipeline.warehouse import round as wround
 from pipeline.warehouse.audit import audit_log
 from pipeline.warehouse.schema import connect
 from tests import factories as f
-from tests.notify.conftest import PASSWORD, USER
+from tests.smtp_fixtures import PASSWORD, USER
 from tests.round_fixtures import warehouse
 
 TODAY = date(2025, 5, 20)
@@ -198,7 +198,7 @@ def test_remind_send_with_a_department_without_email_exits_1(tmp_path, capsys, m
 
 
 def test_remind_send_unreachable_server_sends_nothing(tmp_path, capsys, monkeypatch):
-    from tests.notify.conftest import free_port
+    from tests.smtp_fixtures import free_port
     port = free_port()
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("PDCA_SMTP_HOST", "127.0.0.1")

@@ -6,7 +6,7 @@ import pytest
 
 from pipeline.notify import mail, smtp
 from pipeline.texts import round as txt
-from tests.notify.conftest import PASSWORD, USER, free_port
+from tests.smtp_fixtures import PASSWORD, USER, free_port
 
 
 def _msg(to="d01@example.invalid", subject="【2024年度 取組状況報告】ご提出のお願い"):
