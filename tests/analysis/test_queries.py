@@ -367,14 +367,30 @@ def test_top_organisations(con):
 
 def test_compare_years(con):
     df = trends.compare_years(con, F(), 2023, 2024).set_index("metric")
-    name = txt.METRIC_NAMES
-    assert df.loc[name["indicators_good_pct"], "value_a"] == approx(50.0)
-    assert df.loc[name["indicators_good_pct"], "value_b"] == approx(0.0)
-    assert df.loc[name["pdca_complete_pct"], "change"] == approx(100 - 100 / 3)
-    assert df.loc[name["collaborations"], ["value_a", "value_b"]].tolist() == [2.0, 3.0]
-    # medians of attainment: FY2023 only I01 (1100/1700); FY2024 I01 52.94 and I02 29.41
-    assert df.loc[name["attainment_median"], "value_a"] == approx(1100 / 1700 * 100)
-    assert df.loc[name["attainment_median"], "value_b"] == approx((900 / 1700 + 5 / 17) / 2 * 100)
+    # Every one of the nine figures, (FY2023, FY2024), computed by hand from the module docstring:
+    expected = {
+        # FY2023: I01 1200 ≥ path 1100 → 順調, I02 未報告; FY2024: I01 1000 < 1200 and
+        # I02 35 > path 29 (減少) → both 遅れ.  Nothing 達成.
+        "indicators_achieved": (0, 0),
+        "indicators_good_pct": (50.0, 0.0),
+        # medians of attainment: FY2023 only I01 (1100/1700); FY2024 I01 52.94 and I02 29.41
+        "attainment_median": (1100 / 1700 * 100, (900 / 1700 + 5 / 17) / 2 * 100),
+        # FY2023: A001 and A002 reported (A003 not); FY2024: A001 (v2) and A003 (A002 ended)
+        "actions_reported": (2, 2),
+        # FY2023: A001 all four of 3 active; FY2024: A001 and A003 (revision given) of 2
+        "pdca_complete_pct": (100 / 3, 100.0),
+        # FY2023: B and − (1 of 2); FY2024: A and C (1 of 2)
+        "grade_ab_pct": (50.0, 50.0),
+        "collaborations": (2, 3),
+        "participants": (10 + 100, 12 + 3 + 2),
+        "co2_t": (5.0, 7.5 + 1.0),
+    }
+    assert set(expected) == set(txt.METRIC_NAMES)
+    assert len(df) == len(expected)
+    for key, (a, b) in expected.items():
+        row = df.loc[txt.METRIC_NAMES[key]]
+        assert (row["value_a"], row["value_b"], row["change"]) == \
+            (approx(a), approx(b), approx(b - a)), key
     two = trends.status_two_years(con, F(), 2023, 2024)
     assert set(two["fiscal_year"]) == {2023, 2024} and len(two) == 10
 
