@@ -19,6 +19,7 @@ ROOT = BENCH.parent
 
 # (script, arguments, what it measures); scripts that do not exist are skipped.
 SCRIPTS = [
+    ("demo.py", [], "demo workbooks and demo warehouse build (moved from the tests)"),
     ("ingest.py", [], "bulk ingest vs pandas+openpyxl and calamine reads; one 200-row workbook"),
     ("pages.py", [], "each page's warm and cold rerun vs an empty page"),
     ("report.py", [], "annual report generation on the demo warehouse"),
@@ -27,7 +28,7 @@ SCRIPTS = [
     ("publish.py", [], "public site of one FY on the demo and at ten times the size"),
     ("narrative.py", [], "drafting the annual report's narrative for one FY on the demo warehouse"),
 ]
-QUICK_ARGS = {"ingest.py": ["--scales", "1", "--repeat", "1"], "scale.py": ["--scale", "2"],
+QUICK_ARGS = {"demo.py": ["--repeat", "1"], "ingest.py": ["--scales", "1", "--repeat", "1"], "scale.py": ["--scale", "2"],
               "editions.py": ["--scales", "1", "--repeat", "1"], "publish.py": ["--scales", "1"]}
 
 

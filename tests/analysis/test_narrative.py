@@ -350,10 +350,8 @@ def allowed_numbers(con, fy: int) -> set[str]:
 
 
 @pytest.mark.slow
-def test_every_number_of_the_demo_text_comes_from_the_views(tmp_path_factory):
-    from pipeline.demo.loader import build_demo
-    db = tmp_path_factory.mktemp("demo") / "w.duckdb"
-    build_demo(db)
+def test_every_number_of_the_demo_text_comes_from_the_views(demo_db):
+    db = demo_db
     for fy in (2022, 2024, 2025):
         draft = nar.draft_narrative(db, fy)
         with connect(db) as con:

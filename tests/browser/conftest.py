@@ -3,22 +3,20 @@
 Everything here is session scoped except `page`: each test gets its own
 browser context (so cookies/sign-ins do not leak) and its own page.
 
-* `demo_db`   — a fresh demo warehouse built with `python -m pipeline --db DB demo`
-                (falls back to tests/factories.py while pipeline.demo is missing).
+* `demo_db`   — the session's demo warehouse (tests/conftest.py: built once with
+                `python -m pipeline --db DB demo` and shared with the other suites).
 * `app_url`   — `streamlit run server.py` (app.py with the sign-in cookie routes) on a free port over a copy of `demo_db`;
                 read-only tests (pages, accessibility, screenshots) use it.
 * `flow_url`  — a second server over its own copy, for tests that write
                 (uploads, restores), so they cannot change the figures the
                 read-only tests look at.
 * `browser`   — Debian's Chromium driven by Playwright; the whole suite skips
-                with a clear message when /usr/bin/chromium is missing or cannot
-                start (never `playwright install`).
+                with a clear message when /usr/bin/chromium is missing, and fails
+                when it is there but cannot start (never `playwright install`).
 """
 from __future__ import annotations
 
-import importlib.util
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -28,6 +26,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import copy_warehouse
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -43,50 +43,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.browser)
-
-
-# --- warehouse -------------------------------------------------------------------------
-
-def _build_with_factories(db: Path) -> None:
-    """A tiny warehouse from tests/factories.py (used only while pipeline.demo is missing)."""
-    from pipeline.ingest import contract as c
-    from pipeline import load
-    from tests import factories as f
-
-    result, _, _ = load.load_master_bytes(f.small_master(), "master.xlsx", db, loaded_by="test:HQ")
-    assert result.accepted, [p.message for p in result.errors]
-    files = []
-    for year, figure in ((2022, 300), (2023, 450), (2024, 700)):
-        files.append((f"FY{year}_D01.xlsx", f.submission(year, "D01", indicators=[
-            {c.COL_INDICATOR_CODE: "I01", c.COL_ACTUAL_VALUE: figure}])))
-        files.append((f"FY{year}_D02.xlsx", f.submission(year, "D02", actions=[f.action_row("A003")], indicators=[
-            {c.COL_INDICATOR_CODE: "I02", c.COL_ACTUAL_VALUE: 38 - (year - 2022) * 3}])))
-    reports = load.ingest_bytes(files, db, loaded_by="test:dept")
-    assert all(r.accepted for r in reports), [r.summary for r in reports if not r.accepted]
-
-
-@pytest.fixture(scope="session")
-def demo_db(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("warehouse") / "demo.duckdb"
-    prebuilt = os.environ.get("PDCA_BROWSER_DEMO_DB")   # local iteration: reuse a built demo
-    if prebuilt:
-        return _copy_db(Path(prebuilt), db.parent)
-    if importlib.util.find_spec("pipeline.demo.workbooks") is None:
-        _build_with_factories(db)
-        return db
-    run = subprocess.run([sys.executable, "-m", "pipeline", "--db", str(db), "demo"], cwd=ROOT,
-                         capture_output=True, text=True, timeout=300)
-    assert run.returncode == 0, f"demo build failed:\n{run.stderr[-3000:]}"
-    return db
-
-
-def _copy_db(src: Path, dest_dir: Path) -> Path:
-    dest = dest_dir / src.name
-    shutil.copy2(src, dest)
-    wal = Path(str(src) + ".wal")
-    if wal.exists():
-        shutil.copy2(wal, Path(str(dest) + ".wal"))
-    return dest
 
 
 # --- Streamlit server ------------------------------------------------------------------
@@ -147,7 +103,7 @@ class StreamlitServer:
 
 def _serve(demo_db: Path, tmp_path_factory, name: str):
     workdir = tmp_path_factory.mktemp(name)
-    server = StreamlitServer(_copy_db(demo_db, workdir), workdir / "streamlit.log")
+    server = StreamlitServer(copy_warehouse(demo_db, workdir), workdir / "streamlit.log")
     server.wait_healthy()
     return server
 
@@ -214,17 +170,14 @@ def browser():
     if not CHROMIUM.exists():
         pytest.skip(f"browser tests need {CHROMIUM} (Debian package 'chromium'; `make system-deps` "
                     "installs it) — it is missing on this machine")
-    try:
-        from playwright.sync_api import Error as PlaywrightError
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:  # pragma: no cover - requirements.txt pins playwright
-        pytest.skip(f"browser tests need the playwright package: {exc}")
+    # playwright is pinned in requirements-dev.txt: its absence is a broken install, not a skip
+    from playwright.sync_api import sync_playwright
     pw = sync_playwright().start()
     try:
         b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=30_000)
-    except PlaywrightError as exc:
+    except BaseException:
         pw.stop()
-        pytest.skip(f"{CHROMIUM} cannot start headless here: {str(exc).splitlines()[0]}")
+        raise                        # Chromium is installed but does not start: a failure
     yield b
     b.close()
     pw.stop()

@@ -28,19 +28,6 @@ F = common.Filters
 
 
 @pytest.fixture(scope="session")
-def demo_db(tmp_path_factory):
-    """The demo warehouse (pipeline.demo_loader), or the small hand-built one if it fails."""
-    db = tmp_path_factory.mktemp("dash_demo") / "demo.duckdb"
-    try:
-        from pipeline.demo.loader import build_demo
-        build_demo(db)
-    except Exception:                      # demo generator unavailable: fall back
-        db = tmp_path_factory.mktemp("dash_demo_fallback") / "small.duckdb"
-        build_small(db)
-    return str(db)
-
-
-@pytest.fixture(scope="session")
 def small_db(tmp_path_factory):
     db = tmp_path_factory.mktemp("dash_app_small") / "w.duckdb"
     build_small(db)
@@ -62,8 +49,8 @@ def master_only_db(tmp_path_factory):
     return str(db)
 
 
-def open_page(monkeypatch, db: str, page: str, params: dict | None = None) -> AppTest:
-    monkeypatch.setenv("PDCA_DB", db)
+def open_page(monkeypatch, db, page: str, params: dict | None = None) -> AppTest:
+    monkeypatch.setenv("PDCA_DB", str(db))
     at = AppTest.from_file(APP, default_timeout=120)
     for k, v in (params or {}).items():
         at.query_params[k] = v

@@ -8,7 +8,6 @@ title rows, column order, year and number spellings).
 from __future__ import annotations
 
 import re
-import time
 import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -144,10 +143,7 @@ def read_submission(path: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> DemoPlan:
-    start = time.perf_counter()
-    plan = write_demo_workbooks(tmp_path_factory.mktemp("demo"))
-    plan.elapsed = time.perf_counter() - start
-    return plan
+    return write_demo_workbooks(tmp_path_factory.mktemp("demo"))
 
 
 @pytest.fixture(scope="module")
@@ -175,8 +171,7 @@ def test_other_seed_changes_values_not_shape(demo, tmp_path):
     assert any(a.read_bytes() != b.read_bytes() for a, b in zip(demo.submissions, other.submissions))
 
 
-def test_generation_is_fast(demo):
-    assert demo.elapsed < 10      # about 1 s on a laptop; generous for loaded CI
+# (generation time: bench/demo.py — no wall-clock assertions in tests)
 
 
 # --- Master ------------------------------------------------------------------------

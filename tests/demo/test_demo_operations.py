@@ -5,17 +5,18 @@ import pytest
 
 from pipeline import load
 from pipeline.demo import operations as OPS
-from pipeline.demo.loader import build_demo
+from pipeline.demo.workbooks import write_demo_workbooks
 from pipeline.ingest import contract as C
 from pipeline.warehouse.schema import connect
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    root = tmp_path_factory.mktemp("demo_ops")
-    db, files = root / "w.duckdb", root / "files"
-    build_demo(db, workdir=files)
-    return db, files
+def demo(demo_db, tmp_path_factory):
+    """The session's demo warehouse and the workbooks it was built from (written again:
+    the generator is deterministic, see test_demo.py::test_same_seed_gives_identical_files)."""
+    files = tmp_path_factory.mktemp("demo_ops") / "files"
+    write_demo_workbooks(files)
+    return demo_db, files
 
 
 def query(db, sql, params=()):

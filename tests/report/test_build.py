@@ -16,29 +16,6 @@ from pipeline.warehouse.schema import connect
 from tests import factories as f
 
 HQ = auth.User("hq-user", auth.ROLE_HQ)
-_DEMO: dict = {}
-
-
-def demo_warehouse(tmp_path_factory):
-    """The demo warehouse, built once per session, with a council opinion on FY2023's report."""
-    if "db" not in _DEMO:
-        from pipeline.demo.loader import build_demo
-        db = tmp_path_factory.mktemp("report_demo") / "demo.duckdb"
-        build_demo(db)
-        oid = council.add_opinion(db, 2023, ctxt.LEVEL_PLAN, None,
-                                  "再エネ導入の進捗を部門別に示すこと", HQ,
-                                  response_text="次年度報告書で部門別の内訳を掲載する")
-        council.set_status(db, oid, ctxt.STATUS_IN_PROGRESS, 2024, HQ)
-        _DEMO["db"] = db
-        _DEMO["opinion_id"] = oid
-    return _DEMO["db"]
-
-
-@pytest.fixture(scope="session")
-def demo_db(tmp_path_factory):
-    return demo_warehouse(tmp_path_factory)
-
-
 @pytest.fixture()
 def small_db(tmp_path):
     """Tiny warehouse: FY2024, I01 = 1000 (遅れ), I02 = 28 (順調), A001 complete, A003 未実施."""
@@ -145,17 +122,18 @@ def test_report_figures_equal_views(demo_db):
     assert sum(len(s.actions) for s in r.sections) == view_complete[1]
 
 
-def test_next_years_report_carries_council_opinions(demo_db):
+def test_next_years_report_carries_council_opinions(report_demo):
+    demo_db = report_demo.db
     # The demo records its own council opinions (demo_content.COUNCIL_OPINIONS); the test adds
     # one more on FY2023's report.  FY N's report carries the opinions on FY N-1's report.
     r = report.build_report(demo_db, 2024)
     carried = r.council_previous.set_index("opinion_id")
     assert sorted(carried.index) == sorted(council.public_opinions(demo_db, 2023)["opinion_id"])
-    assert _DEMO["opinion_id"] in carried.index
-    assert carried.loc[_DEMO["opinion_id"], "status"] == ctxt.STATUS_IN_PROGRESS
+    assert report_demo.opinion_id in carried.index
+    assert carried.loc[report_demo.opinion_id, "status"] == ctxt.STATUS_IN_PROGRESS
     earlier = report.build_report(demo_db, 2023).council_previous
     assert sorted(earlier["opinion_id"]) == sorted(council.public_opinions(demo_db, 2022)["opinion_id"])
-    assert _DEMO["opinion_id"] not in set(earlier["opinion_id"])
+    assert report_demo.opinion_id not in set(earlier["opinion_id"])
 
 
 def test_frozen_year_is_reported_from_its_latest_edition(small_db, tmp_path, capsys):

@@ -12,7 +12,6 @@ from pipeline.report import pdf as report_pdf
 from pipeline.report.pdf import fmt_pct
 from pipeline.texts import report as txt
 from pipeline.warehouse.schema import connect
-from tests.report.test_build import _DEMO, demo_db  # noqa: F401  (session fixture)
 
 FY = 2024
 
@@ -22,9 +21,9 @@ def _squash(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def pdf(demo_db, tmp_path_factory):  # noqa: F811
+def pdf(report_db, tmp_path_factory):
     out = tmp_path_factory.mktemp("pdf") / "report.pdf"
-    report.write_report(demo_db, FY, out)
+    report.write_report(report_db, FY, out)
     reader = PdfReader(io.BytesIO(out.read_bytes()))
     pages = [_squash(p.extract_text()) for p in reader.pages]
     return reader, pages
@@ -43,22 +42,22 @@ def test_a4_with_cover_and_japanese_font(pdf):
     assert any("IPAPGothic" in str(name) or "NotoSansCJK" in str(name) for name in fonts), fonts
 
 
-def test_headings_present(pdf, demo_db):  # noqa: F811
+def test_headings_present(pdf, report_db):
     _, pages = pdf
     text = "".join(pages)
     for heading in (txt.H_SUMMARY, txt.H_EMISSIONS, txt.H_STATUS, txt.H_PDCA, txt.H_PARTNERS,
                     txt.H_INDICATORS, txt.H_ACTIONS, txt.H_PARTNER_LIST, txt.H_COUNCIL, txt.H_SOURCES):
         assert _squash(heading) in text, heading
-    with connect(demo_db) as con:
+    with connect(report_db) as con:
         policies = con.execute("SELECT policy_code, policy_name FROM v_policies ORDER BY sort_order").fetchall()
     for i, (code, name) in enumerate(policies, start=2):
         assert _squash(txt.policy_heading(i, code, name)) in text
 
 
-def test_summary_figures_equal_views(pdf, demo_db):  # noqa: F811
+def test_summary_figures_equal_views(pdf, report_db):
     _, pages = pdf
     summary = pages[1] + pages[2]          # the narrative's overview moves the tables onward
-    with connect(demo_db) as con:
+    with connect(report_db) as con:
         counts = dict(con.execute("SELECT status, count(*) FROM v_indicator_attainment "
                                   "WHERE fiscal_year = ? GROUP BY 1", [FY]).fetchall())
         complete, total = con.execute("SELECT count(*) FILTER (WHERE stages = 4), count(*) "
@@ -72,10 +71,10 @@ def test_summary_figures_equal_views(pdf, demo_db):  # noqa: F811
     assert f"{int(participants):,}" in summary
 
 
-def test_attainment_values_equal_views(pdf, demo_db):  # noqa: F811
+def test_attainment_values_equal_views(pdf, report_db):
     _, pages = pdf
     text = "".join(pages[2:])
-    with connect(demo_db) as con:
+    with connect(report_db) as con:
         rows = con.execute("SELECT indicator_code, attainment_pct, status FROM v_indicator_attainment "
                            "WHERE fiscal_year = ? AND attainment_pct IS NOT NULL", [FY]).fetchall()
     assert rows
@@ -83,12 +82,12 @@ def test_attainment_values_equal_views(pdf, demo_db):  # noqa: F811
         assert f"{fmt_pct(pct)}{status}" in text, (code, pct, status)
 
 
-def test_council_opinion_and_sources_in_report(pdf, demo_db):  # noqa: F811
+def test_council_opinion_and_sources_in_report(pdf, report_db):
     _, pages = pdf
     text = "".join(pages)
     assert "再エネ導入の進捗を部門別に示すこと" in text
     assert "次年度報告書で部門別の内訳を掲載する" in text
-    with connect(demo_db) as con:
+    with connect(report_db) as con:
         files = [r[0] for r in con.execute("SELECT file_name FROM v_submissions WHERE status = 'active' "
                                            "AND fiscal_year = ?", [FY]).fetchall()]
     for name in files:

@@ -10,15 +10,14 @@ from pipeline import council
 from pipeline.report import build as report
 from pipeline.texts import report as txt
 from pipeline.warehouse.schema import connect
-from tests.report.test_build import demo_db  # noqa: F401  (session fixture)
 
 FY = 2024
 
 
 @pytest.fixture(scope="module")
-def book(demo_db, tmp_path_factory):  # noqa: F811
+def book(report_db, tmp_path_factory):
     out = tmp_path_factory.mktemp("xlsx") / "report.xlsx"
-    report.write_report(demo_db, FY, out)
+    report.write_report(report_db, FY, out)
     return openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
 
 
@@ -41,9 +40,9 @@ def test_sheets_and_layout(book):
     assert ws.column_dimensions["E"].width >= 30   # indicator names are wide
 
 
-def test_indicator_sheet_equals_view(book, demo_db):  # noqa: F811
+def test_indicator_sheet_equals_view(book, report_db):
     _, rows = _rows(book[txt.SHEET_INDICATORS])
-    with connect(demo_db) as con:
+    with connect(report_db) as con:
         view = {r[0]: r[1:] for r in con.execute(
             "SELECT indicator_code, actual_value, attainment_pct, status FROM v_indicator_attainment "
             "WHERE fiscal_year = ?", [FY]).fetchall()}
@@ -55,10 +54,10 @@ def test_indicator_sheet_equals_view(book, demo_db):  # noqa: F811
         assert r[txt.COL["attainment_pct"]] == (pytest.approx(pct) if pct is not None else None)
 
 
-def test_action_and_partner_sheets_equal_views(book, demo_db):  # noqa: F811
+def test_action_and_partner_sheets_equal_views(book, report_db):
     _, actions = _rows(book[txt.SHEET_ACTIONS])
     _, partners = _rows(book[txt.SHEET_PARTNERS])
-    with connect(demo_db) as con:
+    with connect(report_db) as con:
         stages = dict(con.execute("SELECT action_code, stages FROM v_pdca_status WHERE fiscal_year = ?",
                                   [FY]).fetchall())
         n_partners, participants = con.execute(
@@ -69,14 +68,14 @@ def test_action_and_partner_sheets_equal_views(book, demo_db):  # noqa: F811
     assert sum(r[txt.COL["participants"]] or 0 for r in partners) == participants
 
 
-def test_summary_and_council_sheets(book, demo_db):  # noqa: F811
+def test_summary_and_council_sheets(book, report_db):
     ws = book[txt.SHEET_SUMMARY]
     items = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(4, ws.max_row + 1)}
-    with connect(demo_db) as con:
+    with connect(report_db) as con:
         complete = con.execute("SELECT count(*) FILTER (WHERE stages = 4) FROM v_pdca_status "
                                "WHERE fiscal_year = ?", [FY]).fetchone()[0]
     assert items[txt.L_COMPLETE] == complete
     _, opinions = _rows(book[txt.SHEET_COUNCIL])
-    expected = council.public_opinions(demo_db, FY - 1)["opinion_text"].tolist()   # published: demo's + the test's
+    expected = council.public_opinions(report_db, FY - 1)["opinion_text"].tolist()   # published: demo's + the test's
     assert sorted(o[txt.COL["opinion_text"]] for o in opinions) == sorted(expected)
     assert "再エネ導入の進捗を部門別に示すこと" in expected
