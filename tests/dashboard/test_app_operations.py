@@ -38,14 +38,6 @@ def ops_db(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    from pipeline.demo.loader import build_demo
-    db = tmp_path_factory.mktemp("ops_app_demo") / "demo.duckdb"
-    build_demo(db)
-    return str(db)
-
-
-@pytest.fixture(scope="module")
 def v1_db(tmp_path_factory):
     db = tmp_path_factory.mktemp("ops_app_v1") / "w.duckdb"
     fx.load_master(db)
@@ -70,7 +62,7 @@ def empty_db(tmp_path_factory):
 
 
 def open_page(monkeypatch, db: str, params: dict | None = None) -> AppTest:
-    monkeypatch.setenv("PDCA_DB", db)
+    monkeypatch.setenv("PDCA_DB", str(db))
     at = AppTest.from_file(APP, default_timeout=120)
     for k, v in (params or {}).items():
         at.query_params[k] = v
