@@ -33,28 +33,30 @@ def submission_changes(con, edition: editions.Edition) -> pd.DataFrame:
     version active now in `replaced_by`) and active workbooks the edition does not have
     (追加: loaded or restored after freezing).  `affects_year`: the workbook is of the
     edition's FY or reports an indicator value for it."""
-    frame = con.execute(f"""
+    frame = con.execute("""
         WITH ed AS (SELECT submission_id FROM edition_submissions WHERE edition_id = ?),
         changed AS (
-            SELECT '{txt.CHANGE_SUPERSEDED}' AS change, s.* FROM submissions s
+            SELECT 'superseded' AS change, s.* FROM submissions s
             WHERE s.submission_id IN (SELECT submission_id FROM ed) AND s.status <> ?
             UNION ALL
-            SELECT '{txt.CHANGE_ADDED}' AS change, s.* FROM submissions s
+            SELECT 'added' AS change, s.* FROM submissions s
             WHERE s.status = ? AND s.submission_id NOT IN (SELECT submission_id FROM ed))
         SELECT ch.change, ch.submission_id, ch.department_code,
                coalesce(d.department_name, ch.department_name) AS department_name,
                ch.fiscal_year, ch.file_name, ch.loaded_at,
                (SELECT max(a.submission_id) FROM submissions a WHERE a.status = ?
                   AND a.department_code = ch.department_code AND a.fiscal_year = ch.fiscal_year
-                  AND ch.change = '{txt.CHANGE_SUPERSEDED}') AS replaced_by,
+                  AND ch.change = 'superseded') AS replaced_by,
                ch.fiscal_year = ? OR EXISTS (
                    SELECT 1 FROM indicator_values v WHERE v.submission_id = ch.submission_id
                    AND v.actual_year = ?) AS affects_year
         FROM changed ch LEFT JOIN v_departments d USING (department_code)
-        ORDER BY ch.fiscal_year DESC, ch.department_code, ch.change, ch.submission_id""",
+        ORDER BY ch.fiscal_year DESC, ch.department_code, ch.change = 'added', ch.submission_id""",
         [edition.edition_id, c.SUBMISSION_ACTIVE, c.SUBMISSION_ACTIVE, c.SUBMISSION_ACTIVE,
          edition.fiscal_year, edition.fiscal_year]).df()
     frame["replaced_by"] = frame["replaced_by"].astype("Int64")
+    # the SQL speaks in codes; the words shown are the texts' (no UI text in SQL)
+    frame["change"] = frame["change"].map({"superseded": txt.CHANGE_SUPERSEDED, "added": txt.CHANGE_ADDED})
     return frame[CHANGE_COLUMNS]
 
 
