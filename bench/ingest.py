@@ -27,6 +27,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import os  # noqa: E402
+os.environ.setdefault("PDCA_READONLY_COPY", "off")   # the copy's refresh is bench/readonly.py's figure
 
 import pandas as pd  # noqa: E402
 import python_calamine  # noqa: E402
