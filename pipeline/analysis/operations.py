@@ -166,6 +166,16 @@ def operations_totals(con, organisation: str | None = None) -> pd.DataFrame:
     return _with_targets(df)
 
 
+@query
+def operations_history(con, until_year: int | None = None) -> pd.DataFrame:
+    """v_operations_emissions of every scope (the whole government first in each FY) up to
+    `until_year`, with the target's and the path's reduction (%) and the 暫定 mark."""
+    df = fetch(con, _TOTALS_SQL + " WHERE CAST(? AS INTEGER) IS NULL OR o.fiscal_year <= ? "
+                                  "ORDER BY o.fiscal_year, o.sort_order, o.organisation_code",
+               [until_year, until_year])
+    return _with_targets(df).drop(columns="sort_order")
+
+
 @dataclass(frozen=True)
 class OperationsPace:
     """One scope at its latest FY up to the chosen one: figures of v_operations_emissions and
@@ -272,6 +282,38 @@ def emissions_by_activity(con, organisation: str | None = None,
     totals = df.groupby("fiscal_year")["t_co2"].transform("sum")
     df["share_pct"] = [pct(t, s) for t, s in zip(df["t_co2"].tolist(), totals.tolist())]
     return _marked(df).drop(columns="activity_order")
+
+
+@query
+def activity_by_organisation(con, fiscal_year: int) -> pd.DataFrame:
+    """t-CO2 of the FY per organisation and 活動区分 (organisations and activities in
+    master and factor-workbook order; facilities without an organisation are left out)."""
+    df = fetch(con, """
+        SELECT e.organisation_code, any_value(g.organisation_name) AS organisation_name, e.activity,
+               sum(e.t_co2) AS t_co2, bool_or(e.provisional) AS provisional,
+               min(g.sort_order) AS o_order, min(a.sort_order) AS a_order
+        FROM v_facility_emissions e
+        JOIN v_organisations g ON g.organisation_code = e.organisation_code
+        LEFT JOIN v_factor_activities a ON a.activity = e.activity
+        WHERE e.fiscal_year = ?
+        GROUP BY e.organisation_code, e.activity
+        HAVING sum(e.t_co2) IS NOT NULL
+        ORDER BY o_order, a_order NULLS LAST, e.activity""", [int(fiscal_year)])
+    return _marked(df.drop(columns=["o_order", "a_order"]))
+
+
+def activity_matrix(by_org: pd.DataFrame) -> pd.DataFrame:
+    """`activity_by_organisation` as a table: one row per activity, one column per
+    organisation (t-CO2, 0 where none) and the total, in the frame's orders."""
+    if by_org.empty:
+        return pd.DataFrame(columns=["activity", txt.TOTAL])
+    orgs = list(dict.fromkeys(by_org["organisation_name"].tolist()))
+    activities = list(dict.fromkeys(by_org["activity"].tolist()))
+    wide = by_org.pivot_table(index="activity", columns="organisation_name", values="t_co2",
+                              aggfunc="sum", fill_value=0.0).reindex(index=activities, columns=orgs,
+                                                                     fill_value=0.0)
+    wide[txt.TOTAL] = wide.sum(axis=1)
+    return wide.reset_index().rename_axis(columns=None)
 
 
 def largest_activity(by_activity: pd.DataFrame, fiscal_year: int) -> tuple[str, float] | None:

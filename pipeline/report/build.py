@@ -18,7 +18,7 @@ import pandas as pd
 from pipeline import council
 from pipeline.analysis import attainment, common, emissions, narrative
 from pipeline.report import data as rd
-from pipeline.report.model import PolicySection, ReportData, ReportError
+from pipeline.report.model import OperationsSection, PolicySection, ReportData, ReportError
 from pipeline.warehouse import editions, store
 from pipeline.warehouse.schema import connect
 
@@ -85,7 +85,25 @@ def build_from(con, fiscal_year: int) -> ReportData:
     report.council_previous = council_for_report(con, fiscal_year)
     report.cycle_previous = council.plan_cycle_status(con, fiscal_year - 1)
     report.narrative = narrative.narrative_for_report(con, fiscal_year)
+    report.operations = operations_section(con, fiscal_year)
     return report
+
+
+def operations_section(con, fiscal_year: int) -> OperationsSection | None:
+    """The 事務事業編 section when the FY has an inventory (None: no section-8 master or no
+    energy reports for the FY) — the page's own queries, so both show the same figures."""
+    from pipeline.analysis import operations as ops
+    if not ops.has_inventory(con) or fiscal_year not in ops.inventory_years(con):
+        return None
+    trend = ops.operations_totals(con)
+    trend = trend[trend["fiscal_year"] <= fiscal_year].reset_index(drop=True)
+    status = ops.operations_status(con, fiscal_year)
+    by_activity = ops.activity_by_organisation(con, fiscal_year)
+    return OperationsSection(
+        fiscal_year=fiscal_year, provisional=ops.any_provisional(status), status=status,
+        history=ops.operations_history(con, fiscal_year), trend=trend,
+        by_activity=by_activity, activity_table=ops.activity_matrix(by_activity),
+        changes=ops.operations_changes(con, fiscal_year), factors=ops.factor_sources(con, fiscal_year))
 
 
 def council_for_report(con_or_db, fiscal_year: int) -> pd.DataFrame:

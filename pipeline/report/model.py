@@ -32,6 +32,20 @@ class PolicySection:
 
 
 @dataclass
+class OperationsSection:
+    """The 事務事業編 figures of the FY (analysis.operations on the section-8 views)."""
+    fiscal_year: int
+    provisional: bool
+    status: pd.DataFrame            # every scope in the FY: emissions, base, path, target, status
+    history: pd.DataFrame           # every scope and FY up to the FY (the XLSX sheet)
+    trend: pd.DataFrame             # the whole government up to the FY (the chart)
+    by_activity: pd.DataFrame       # per organisation and 活動区分 (t-CO2), long
+    activity_table: pd.DataFrame    # the same, one row per 活動区分, a column per organisation
+    changes: pd.DataFrame           # v_operations_change of the FY, every scope
+    factors: pd.DataFrame           # the factors used and their 出典
+
+
+@dataclass
 class ReportData:
     fiscal_year: int
     data_date: datetime | None
@@ -54,6 +68,8 @@ class ReportData:
     cycle_previous: council.CycleStatus | None = None
     # The narrative: HQ's saved text where there is one, else the draft (analysis.narrative).
     narrative: ReportNarrative | None = None
+    # 事務事業編 (contract section 8) where the FY has an inventory.
+    operations: OperationsSection | None = None
     # The publication edition the report comes from (None: live data, 速報).
     edition: Edition | None = None
 

@@ -273,13 +273,94 @@ def _narrative(doc: _Doc, paragraph) -> None:
     doc.set_text_color(0, 0, 0)
 
 
-def _operations(doc: _Doc) -> None:
-    narrative = doc.report.narrative
-    if narrative is None or narrative.operations is None:
+def fmt_t(v) -> str:
+    """A t-CO2 figure: thousands separators, one decimal, '—' when missing."""
+    return "—" if is_missing(v) else f"{float(v):,.1f}"
+
+
+def fmt_signed_t(v) -> str:
+    return "—" if is_missing(v) else f"{float(v):+,.1f}"
+
+
+def fmt_factor(v) -> str:
+    """An emission factor (kg per 基準単位) with up to six significant digits."""
+    return "—" if is_missing(v) else f"{float(v):.6g}"
+
+
+def _operations(doc: _Doc, images: dict) -> None:
+    """事務事業編: the narrative's paragraph (where there is one), then the figures — totals
+    against the target per scope, by organisation and activity, the decomposition, and
+    the factors used with their 出典."""
+    from pipeline.texts import operations as otxt
+    narrative, section = doc.report.narrative, doc.report.operations
+    paragraph = narrative.operations if narrative is not None else None
+    if paragraph is None and section is None:
         return
     doc.add_page()
-    doc.h1(narrative.operations.title)
-    _narrative(doc, narrative.operations)
+    doc.h1(paragraph.title if paragraph is not None else otxt.REPORT_HEADING)
+    if paragraph is not None:
+        _narrative(doc, paragraph)
+    if section is None:
+        return
+    col = otxt.REPORT_COL
+    doc.h2(otxt.REPORT_H_TOTALS)
+    rows = [[s.organisation_name, fmt_t(s.t_co2), fmt_text(s.provisional_mark),
+             otxt.report_year_value(fmt_text(s.base_year), fmt_t(s.base_t_co2)) if not is_missing(s.base_year) else "—",
+             otxt.report_year_value(fmt_text(s.target_year), fmt_t(s.target_t_co2)) if not is_missing(s.target_year) else "—",
+             fmt_t(s.expected_t_co2), fmt_pct(s.reduction_pct), fmt_text(s.status)]
+            for s in section.status.itertuples()]
+    doc.grid([col[k] for k in ("organisation_name", "t_co2", "provisional_mark", "base_t_co2", "target_t_co2",
+                               "expected_t_co2", "reduction_pct", "status")],
+             rows, [28, 24, 9, 32, 32, 22, 17, 12], size=7.5, numeric={1, 3, 4, 5, 6})
+    if "operations_trend" in images:
+        doc.image_png(images["operations_trend"], 165)
+    if section.provisional:
+        doc.para(otxt.PROVISIONAL_NOTE, 8.5)
+
+    doc.h2(otxt.REPORT_H_ACTIVITY)
+    matrix = section.activity_table
+    names = [c_ for c_ in matrix.columns if c_ != "activity"]
+    width = min(30.0, 140.0 / max(1, len(names)))
+    doc.grid([col["activity"]] + names,
+             [[r[0]] + [fmt_t(v) for v in r[1:]] for r in matrix.itertuples(index=False)],
+             [40] + [width] * len(names), size=7.5, numeric=set(range(1, len(names) + 1)))
+
+    doc.h2(otxt.REPORT_H_CHANGE)
+    if section.changes.empty:
+        doc.para(otxt.REPORT_NO_CHANGE, 8.5)
+    else:
+        rows = [[c_.organisation_name, fmt_text(c_.previous_year), fmt_t(c_.t_co2_previous), fmt_t(c_.t_co2),
+                 fmt_signed_t(c_.change_t), fmt_signed_t(c_.usage_effect_t), fmt_signed_t(c_.factor_effect_t)]
+                for c_ in section.changes.itertuples()]
+        doc.grid([col[k] for k in ("organisation_name", "previous_year", "t_co2_previous", "t_co2", "change_t",
+                                   "usage_effect_t", "factor_effect_t")],
+                 rows, [30, 12, 26, 24, 24, 30, 30], size=7.5, numeric={2, 3, 4, 5, 6})
+        if "operations_waterfall" in images:
+            doc.image_png(images["operations_waterfall"], 140)
+
+    doc.h2(otxt.REPORT_H_FACTORS)
+    rows = [[f.activity, fmt_text(f.supplier), fmt_text(f.menu), fmt_text(f.factor_year), fmt_factor(f.factor),
+             fmt_text(f.gas), fmt_text(f.factor_basis), fmt_text(f.factor_source), fmt_text(f.provisional_mark)]
+            for f in section.factors.itertuples()]
+    doc.grid([col[k] for k in ("activity", "supplier", "menu", "factor_year", "factor", "gas", "factor_basis",
+                               "factor_source", "provisional_mark")],
+             rows, [30, 30, 20, 12, 18, 10, 16, 36, 8], size=7, numeric={3, 4})
+
+
+def _operations_charts(report: ReportData) -> dict:
+    """The page's trend and waterfall charts of the whole government, print-themed."""
+    section = report.operations
+    if section is None:
+        return {}
+    from pipeline.analysis import operations as ops
+    from pipeline.texts import operations as otxt
+    out = {"operations_trend": charts.print_png(ops.operations_trend_chart(
+        section.trend, otxt.REPORT_CHART_TREND, otxt.TREND_SUBTITLE), 600, 160)}
+    whole = section.changes[section.changes["organisation_code"].isna()]
+    if not whole.empty:
+        out["operations_waterfall"] = charts.print_png(ops.waterfall_chart(
+            ops.waterfall_steps(whole), otxt.REPORT_CHART_WATERFALL), 480, 160)
+    return out
 
 
 def _policy(doc: _Doc, index: int, section, images: dict):
@@ -384,6 +465,7 @@ def _render_charts(report: ReportData) -> dict:
     for code, table in report.chart_attainment.items():
         if not table.empty:
             pngs[code] = charts.print_png(attainment.attainment_chart(table, txt.CHART_ATTAINMENT), 520)
+    pngs.update(_operations_charts(report))
     pngs["emissions_ratio"] = _ratio(pngs["emissions"])
     pngs["status_ratio"] = _ratio(pngs["status"])
     return pngs
@@ -396,7 +478,7 @@ def render_pdf(report: ReportData) -> bytes:
     _summary(doc, images)
     for index, section in enumerate(report.sections, start=2):
         _policy(doc, index, section, images)
-    _operations(doc)
+    _operations(doc, images)
     _council(doc)
     _sources(doc)
     return bytes(doc.output())

@@ -201,6 +201,43 @@ def _narrative_sheet(wb: Workbook, r: ReportData) -> None:
         ws.column_dimensions[letter].width = width
 
 
+FMT_T = "#,##0.0"
+FMT_FACTOR = "0.######"
+
+
+def _operations_sheets(wb: Workbook, r: ReportData) -> None:
+    """事務事業編 (where the FY has an inventory): every scope's totals by FY up to the FY,
+    t-CO2 per organisation and activity, the decomposition, the factors and their 出典."""
+    section = r.operations
+    if section is None:
+        return
+    from pipeline.texts import operations as otxt
+    h = otxt.REPORT_COL
+
+    def cols(*spec) -> tuple[Col, ...]:
+        return tuple(Col(field, h[field], width, fmt) for field, width, fmt in spec)
+
+    _sheet(wb, otxt.REPORT_SHEET_TOTALS, cols(
+        ("fiscal_year", 8, None), ("organisation_name", 16, None), ("t_co2", 14, FMT_T),
+        ("provisional_mark", 6, None), ("t_co2_fixed", 16, FMT_T), ("base_year", 8, None),
+        ("base_t_co2", 14, FMT_T), ("target_year", 8, None), ("target_t_co2", 14, FMT_T),
+        ("expected_t_co2", 14, FMT_T), ("reduction_pct", 10, FMT_PCT1), ("status", 8, None),
+        ("facilities_reported", 10, FMT_INT), ("facilities_in_use", 10, FMT_INT)),
+        _records(section.history))
+    _sheet(wb, otxt.REPORT_SHEET_ACTIVITY, cols(
+        ("organisation_name", 16, None), ("activity", 24, None), ("t_co2", 14, FMT_T),
+        ("provisional_mark", 6, None)), _records(section.by_activity))
+    _sheet(wb, otxt.REPORT_SHEET_CHANGE, cols(
+        ("organisation_name", 16, None), ("previous_year", 8, None), ("t_co2_previous", 16, FMT_T),
+        ("fiscal_year", 8, None), ("t_co2", 14, FMT_T), ("change_t", 14, FMT_T),
+        ("usage_effect_t", 18, FMT_T), ("factor_effect_t", 18, FMT_T)), _records(section.changes))
+    _sheet(wb, otxt.REPORT_SHEET_FACTORS, cols(
+        ("activity", 24, None), ("supplier", 20, None), ("menu", 16, None), ("gas", 6, None),
+        ("base_unit", 8, None), ("factor_year", 8, None), ("factor", 12, FMT_FACTOR),
+        ("factor_basis", 10, None), ("factor_source", 36, None), ("amount", 16, FMT_INT),
+        ("t_co2", 14, FMT_T), ("provisional_mark", 6, None)), _records(section.factors))
+
+
 def render_xlsx(report: ReportData) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
@@ -214,6 +251,7 @@ def render_xlsx(report: ReportData) -> bytes:
     _sheet(wb, txt.SHEET_INDICATORS, INDICATOR_COLS, _records(concat("indicators")))
     _sheet(wb, txt.SHEET_ACTIONS, ACTION_COLS, _records(concat("actions")))
     _sheet(wb, txt.SHEET_PARTNERS, PARTNER_COLS, _records(concat("partners")))
+    _operations_sheets(wb, report)
     _sheet(wb, txt.SHEET_COUNCIL, COUNCIL_COLS, _records(report.council_previous))
     _sheet(wb, txt.SHEET_SOURCES, SOURCE_COLS, _records(report.sources))
     buf = io.BytesIO()

@@ -230,6 +230,8 @@ def coverage_cell(reported: int, in_use: int) -> str:
     return f"{reported}/{in_use}"
 
 
+TOTAL = "合計"
+
 # Report (年次報告書) section.
 REPORT_HEADING = "事務事業編（市役所の排出量）"
 REPORT_H_TOTALS = "市役所全体と組織ごとの排出量と目標"
@@ -250,3 +252,23 @@ def report_change_line(previous_year: int, change: float, usage: float, factor: 
 
 
 REPORT_NO_CHANGE = NO_PREVIOUS_YEAR
+REPORT_NO_DATA = "この年度のエネルギー使用量の報告がないため、事務事業編の排出量は計算されていません。"
+#: Table headings of the report's 事務事業編 section (PDF and XLSX).
+REPORT_COL = {
+    "organisation_name": "組織", "fiscal_year": "年度", "t_co2": "排出量（t-CO2）",
+    "t_co2_fixed": "基準年度の係数での排出量（t-CO2）", "base_year": "基準年度",
+    "base_t_co2": "基準排出量（t-CO2）", "target_year": "目標年度", "target_t_co2": "目標排出量（t-CO2）",
+    "expected_t_co2": "直線経路上の排出量（t-CO2）", "reduction_pct": "基準年度比削減率（%）",
+    "status": "状況", "provisional_mark": "暫定", "facilities_reported": "報告施設数",
+    "facilities_in_use": "使用中の施設数", "activity": "活動区分", "share_pct": "割合（%）",
+    "previous_year": "前年度", "t_co2_previous": "前年度の排出量（t-CO2）", "change_t": "増減（t-CO2）",
+    "usage_effect_t": "使用量の増減による分（t-CO2）", "factor_effect_t": "排出係数の変化による分（t-CO2）",
+    "supplier": "電気事業者", "menu": "メニュー", "gas": "ガス", "base_unit": "基準単位",
+    "factor_year": "係数の年度", "factor": "係数（kg/基準単位）", "factor_basis": "係数の選び方",
+    "factor_source": "出典", "amount": "使用量（基準単位）", "target_short": "目標", "base_short": "基準",
+}
+
+
+def report_year_value(year, value: str) -> str:
+    """A figure with its FY in brackets: 100,000.0（2013）."""
+    return f"{value}（{year}）"

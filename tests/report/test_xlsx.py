@@ -28,9 +28,11 @@ def _rows(ws):
 
 def test_sheets_and_layout(book):
     from pipeline.texts import round as rtxt
+    from pipeline.texts import operations as otxt
     assert book.sheetnames == [txt.SHEET_SUMMARY, rtxt.SHEET_NARRATIVE, txt.SHEET_EMISSIONS, txt.SHEET_POLICIES,
                                txt.SHEET_INDICATORS, txt.SHEET_ACTIONS, txt.SHEET_PARTNERS,
-                               txt.SHEET_COUNCIL, txt.SHEET_SOURCES]
+                               otxt.REPORT_SHEET_TOTALS, otxt.REPORT_SHEET_ACTIVITY, otxt.REPORT_SHEET_CHANGE,
+                               otxt.REPORT_SHEET_FACTORS, txt.SHEET_COUNCIL, txt.SHEET_SOURCES]
     ws = book[txt.SHEET_INDICATORS]
     header, _ = _rows(ws)
     assert txt.COL["attainment_pct"] in header and txt.COL["actual_value"] in header
