@@ -18,7 +18,6 @@ from pipeline.texts import operations as otxt
 from pipeline.texts import report as rtxt
 from tests import factories as f
 from tests.analysis.test_operations import F001_2024, F002_2024, T2023, T2024, build as build_ops
-from tests.report.test_build import demo_db  # noqa: F401  (session fixture)
 
 
 @pytest.fixture(scope="module")
@@ -137,7 +136,7 @@ def test_provisional_year_is_marked(db):
     assert marks[(2025, otxt.WHOLE_GOVERNMENT)] == otxt.PROVISIONAL and marks[(2024, otxt.WHOLE_GOVERNMENT)] is None
 
 
-def test_demo_report_has_the_section(demo_db):  # noqa: F811
+def test_demo_report_has_the_section(demo_db):
     report = build.build_report(demo_db, 2024)
     section = report.operations
     assert section is not None and len(section.status) == 4               # the whole and three organisations
