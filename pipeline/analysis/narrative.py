@@ -79,7 +79,7 @@ def emission_sentences(pace: emissions.EmissionPace | None, totals: pd.DataFrame
 
 
 def indicator_sentences(counts: pd.DataFrame, fy: int, has_previous: bool,
-                        subject: str = "指標") -> list[str]:
+                        subject: str = txt.SUBJECT_INDICATORS) -> list[str]:
     """`counts` is attainment.indicator_status_counts for the FY."""
     current = {r.status: int(r.count) for r in counts.itertuples()}
     if sum(current.values()) == 0:
@@ -188,7 +188,7 @@ def policy_paragraph(fy: int, table: pd.DataFrame, by_year: pd.DataFrame,
     """One basic policy's paragraph from its slices of attainment.attainment_table (all FYs),
     pdca.pdca_by_policy and pdca.flagged_actions."""
     sentences = indicator_sentences(attainment.status_counts_from_table(table, fy), fy, has_previous,
-                                    subject="この基本方針の指標")
+                                    subject=txt.SUBJECT_POLICY_INDICATORS)
     if sentences == [txt.no_indicators(fy)]:
         sentences = []
     elif has_previous:

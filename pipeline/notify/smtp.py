@@ -115,7 +115,7 @@ def _reason(exc: BaseException) -> str:
             else str(exc.smtp_error)
         return f"{exc.smtp_code} {msg}".strip()
     if isinstance(exc, socket.timeout):
-        return "応答がありません"
+        return txt.SMTP_NO_RESPONSE
     return str(exc) or type(exc).__name__
 
 

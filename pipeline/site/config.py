@@ -45,7 +45,7 @@ class ConfigError(ValueError):
 @dataclass(frozen=True)
 class PublicationConfig:
     municipality_code: str = "111007"
-    municipality_name: str = "さいたま市"
+    municipality_name: str = txt.DEFAULT_MUNICIPALITY_NAME
     publisher: str = txt.DEFAULT_PUBLISHER
     licence: str = "CC-BY-4.0"
     licence_title: str = txt.LICENCE_CC_BY

@@ -477,3 +477,10 @@ DRAFT_DIFFERS = "保存した後に数値が変わり、下書きの内容が保
 
 SHEET_NARRATIVE = "本文"
 NARRATIVE_SHEET_HEADERS = ("段落", "文章", "区分", "保存した人", "保存日時")
+
+
+# Narrative subjects (the 概要 and each basic policy's paragraph) and the SMTP reason shown
+# when the server does not answer.
+SUBJECT_INDICATORS = "指標"
+SUBJECT_POLICY_INDICATORS = "この基本方針の指標"
+SMTP_NO_RESPONSE = "応答がありません"

@@ -8,6 +8,7 @@ from pipeline.ingest.normalise import is_missing
 from .common import era_year
 
 # --- settings ---------------------------------------------------------------------
+DEFAULT_MUNICIPALITY_NAME = "さいたま市"
 DEFAULT_PUBLISHER = "さいたま市 環境局 環境共生部 ゼロカーボン推進戦略課"
 LICENCE_CC_BY = "クリエイティブ・コモンズ 表示 4.0 国際（CC BY 4.0）"
 LICENCE_CC0 = "クリエイティブ・コモンズ CC0 1.0 全世界（パブリック・ドメイン提供）"
