@@ -61,7 +61,8 @@ st.caption(rtxt.NARRATIVE_CAPTION)
 priority = ui.priority_only()
 if priority:
     st.info(rtxt.NARRATIVE_PRIORITY_NOTE)
-text = ui.q(narrative.report_narrative, fy, priority)
+# drafted from the same figures as the report: the FY's 公表版 unless 速報 is chosen above
+text = ui.cached(narrative.narrative_as_reported, fy, priority, not live)
 user = sign_in.current_user()
 can_edit = user is not None and user.role == auth.ROLE_HQ
 if not can_edit:

@@ -370,3 +370,15 @@ def narrative_for_report(db, fiscal_year: int, priority: bool = False) -> Report
     """Each paragraph of FY's narrative as HQ saved it, else the draft, marked which
     (`Paragraph.saved`).  `db` is a warehouse path or an open connection."""
     return report_narrative(db, fiscal_year, priority)
+
+
+def narrative_as_reported(db, fiscal_year: int, priority: bool = False,
+                          from_edition: bool = True) -> ReportNarrative:
+    """The narrative as the annual report prints it: drafted from the FY's latest frozen
+    edition when there is one and `from_edition` (as report.build does), with the latest
+    saved texts; otherwise from the live warehouse.  `db` is a warehouse path."""
+    if not from_edition:
+        return narrative_for_report(db, fiscal_year, priority)
+    from pipeline.warehouse.editions import edition_warehouse
+    with edition_warehouse(db, fiscal_year) as (path, _edition):
+        return narrative_for_report(path, fiscal_year, priority)

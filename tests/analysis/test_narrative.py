@@ -409,3 +409,16 @@ def test_pdca_by_policy_equals_pdca_by_year_per_policy(two_years):
         mine = by_policy[by_policy["policy_code"] == code]
         cols = ["fiscal_year", "actions", "reported", "complete", "completion_pct"]
         assert mine[cols].values.tolist() == one[cols].values.tolist()
+
+
+def test_narrative_as_reported_follows_the_frozen_edition(two_years):
+    """After freezing, a new workbook changes the live draft but not the reported one."""
+    from pipeline.warehouse import editions
+    with connect(two_years, write=True) as con:
+        editions.freeze(con, 2024, "hq1")
+    frozen = nar.narrative_as_reported(two_years, 2024)
+    assert all(r.accepted for r in f.ingest_all(
+        two_years, f.d01(2024, indicators=[f.indicator_row("I01", 1500)])))
+    live = nar.narrative_as_reported(two_years, 2024, from_edition=False)
+    assert frozen.overview.text != live.overview.text
+    assert nar.narrative_as_reported(two_years, 2024).overview.text == frozen.overview.text
