@@ -100,8 +100,14 @@ def build_round(con, fiscal_year: int, today: date, *, priority: bool = False,
 
 
 def write_eml(batch: ReminderRound, out_dir: str | os.PathLike) -> list[Path]:
+    """Write the round's .eml files; earlier reminders of the same FY in the folder that are
+    no longer due (the department has since submitted) are removed, so none is sent twice."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    wanted = {r.file_name for r in batch.reminders}
+    for old in out.glob(f"{batch.fiscal_year}_*.eml"):
+        if old.name not in wanted:
+            old.unlink()
     paths = []
     for r in batch.reminders:
         path = out / r.file_name

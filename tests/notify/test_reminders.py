@@ -118,6 +118,12 @@ def test_write_eml_and_zip(tmp_path):
     assert [p.name for p in paths] == ["2024_D01.eml", "2024_D02.eml"]
     raw = paths[0].read_bytes()
     assert b"\r\n" in raw and raw.isascii()           # RFC 5322 line ends, encoded headers/body
+    # a later round: D01 has submitted everything, so its old reminder goes
+    (tmp_path / "out" / "new" / "2023_D01.eml").write_bytes(b"other FY")
+    assert all(r.accepted for r in f.ingest_all(db, f.d01(2024, indicators=[f.indicator_row("I01", 5)])))
+    again = reminders.write_eml(_round(db), tmp_path / "out" / "new")
+    assert sorted(p.name for p in (tmp_path / "out" / "new").iterdir()) == \
+        ["2023_D01.eml", "2024_D02.eml"] and [p.name for p in again] == ["2024_D02.eml"]
     with zipfile.ZipFile(io.BytesIO(reminders.zip_bytes(batch))) as z:
         assert z.namelist() == ["2024_D01.eml", "2024_D02.eml"]
 
