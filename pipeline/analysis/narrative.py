@@ -184,7 +184,7 @@ def action_sentences(flagged: pd.DataFrame) -> list[str]:
 
 
 def policy_paragraph(fy: int, table: pd.DataFrame, by_year: pd.DataFrame,
-                     flagged: pd.DataFrame, has_previous: bool) -> str:
+                     flagged: pd.DataFrame, has_previous: bool, priority: bool = False) -> str:
     """One basic policy's paragraph from its slices of attainment.attainment_table (all FYs),
     pdca.pdca_by_policy and pdca.flagged_actions."""
     sentences = indicator_sentences(attainment.status_counts_from_table(table, fy), fy, has_previous,
@@ -196,6 +196,8 @@ def policy_paragraph(fy: int, table: pd.DataFrame, by_year: pd.DataFrame,
     else:
         sentences.append(txt.no_previous(fy))
     row = _row(by_year, fy)
+    if row is None and priority and not sentences:
+        return txt.POLICY_NO_PRIORITY
     if row is None or int(row["reported"]) == 0:
         sentences.append(txt.policy_no_report(fy))
     else:
@@ -272,7 +274,8 @@ def draft_narrative(con, fiscal_year: int, priority: bool = False) -> Narrative:
     f = Filters(fiscal_year=fy, priority=priority)
     years = reference.fiscal_years(con)
     has_previous = (fy - 1) in years
-    overview = emission_sentences(emissions.emission_pace(con, fy), emissions.emission_totals(con, fy), fy)
+    overview = [txt.PRIORITY_SCOPE] if priority else []
+    overview += emission_sentences(emissions.emission_pace(con, fy), emissions.emission_totals(con, fy), fy)
     # the 目標達成状況 page's table (all FYs, all policies): counts and movers are split from it
     table = attainment.attainment_table(con, f.all_years()) if fy in years else None
     if fy not in years:
@@ -296,7 +299,7 @@ def draft_narrative(con, fiscal_year: int, priority: bool = False) -> Narrative:
             policies[code] = policy_paragraph(
                 fy, table[table["policy_code"] == code],
                 by_policy[by_policy["policy_code"] == code],
-                flagged[flagged["policy_code"] == code], has_previous)
+                flagged[flagged["policy_code"] == code], has_previous, priority)
     total, change, any_data = operations_figures(con, fy)
     return Narrative(fy, "".join(overview), policies, names,
                      operations_paragraph(total, change, any_data, fy))

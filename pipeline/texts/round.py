@@ -380,6 +380,10 @@ def council_open(n: int) -> str:
 
 # policy paragraphs
 
+PRIORITY_SCOPE = ("重点対策（重点対策加速化事業）の事業と、それに関係する指標・連携主体に限って記載しています"
+                  "（区域の排出量は市全体の値です）。")
+POLICY_NO_PRIORITY = "この基本方針には重点対策の事業がありません。"
+
 def policy_no_report(fy: int) -> str:
     return f"この基本方針の事業は、{fy}年度の報告がまだありません。"
 

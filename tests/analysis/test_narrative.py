@@ -228,6 +228,8 @@ def test_priority_scope_leaves_out_other_actions(two_years):
     assert "事業2件のうち2件について報告があり" in full.overview       # A001 (D01) and A003 (D02)
     assert "事業1件のうち1件について報告があり" in prio.overview       # A001 only
     assert "指標1件の状況" in prio.overview                             # I01 (M11 has A001)
+    assert prio.overview.startswith(txt.PRIORITY_SCOPE) and txt.PRIORITY_SCOPE not in full.overview
+    assert prio.policies["P2"] == txt.POLICY_NO_PRIORITY                # A003 is not a priority action
 
 
 def test_deterministic(two_years):
