@@ -7,6 +7,7 @@
     access/    accounts, roles, the upload flow and its diff
     council.py the council's opinions, responses and follow-up
     report/    the annual report: data, PDF, XLSX
+    notify/    e-mail out: reminders as RFC 5322 .eml files and through SMTP
     dashboard/ show: Streamlit glue only
     demo/      the illustrative plan and workbooks
     cli/       `python -m pipeline …`
