@@ -43,7 +43,7 @@ from pipeline.ingest.tables import parse_table
 from pipeline.texts import council as txt
 from pipeline.texts import validation as vtxt
 from pipeline.warehouse.council_tables import TABLES_SQL
-from pipeline.warehouse.schema import connect
+from pipeline.warehouse.schema import connect, transaction
 
 
 #: The import sheet (意見).  The first eight columns are the 審議会意見 sheet of
@@ -182,13 +182,8 @@ def _insert_opinion(con, fiscal_year, level, target, text, response, actor, *,
 
 
 def _transaction(con, work):
-    con.execute("BEGIN")
-    try:
+    with transaction(con):
         result = work()
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return result
 
 

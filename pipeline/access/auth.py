@@ -50,7 +50,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from pipeline.warehouse import store
 from pipeline.texts import auth as txt
-from pipeline.warehouse.schema import connect
+from pipeline.warehouse.schema import connect, transaction
 
 ROLE_VIEWER = "viewer"
 ROLE_DEPARTMENT = "department"
@@ -355,8 +355,7 @@ def authenticate(db, username: str, password: str, *, now: datetime | None = Non
             ok = _hasher.verify(stored_hash or _dummy_hash(), password or "") and stored_hash is not None
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             ok = False
-        con.execute("BEGIN")
-        try:
+        with transaction(con):
             if ok:
                 con.execute("DELETE FROM sign_in_failures WHERE username = ?", [key])
                 if _hasher.check_needs_rehash(stored_hash):
@@ -368,10 +367,6 @@ def authenticate(db, username: str, password: str, *, now: datetime | None = Non
                 con.execute("INSERT INTO sign_in_failures VALUES (?, ?)", [key, now])
                 if len(failures) + 1 >= MAX_FAILURES:
                     store.audit(con, None, AUDIT_ACTION, key, {"event": "locked"})
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
     if ok:
         return SignInResult(User(row[0], row[1], row[2], row[3], VIA_PASSWORD))
     if len(failures) + 1 >= MAX_FAILURES:
@@ -417,15 +412,10 @@ def create_grant(db, user: User, *, now: datetime | None = None) -> str:
     grant = _secrets.token_urlsafe(32)
     with connect(db, write=True) as con:
         ensure_auth_schema(con)
-        con.execute("BEGIN")
-        try:
+        with transaction(con):
             con.execute("DELETE FROM auth_grants WHERE expires_at <= ?", [now])
             con.execute("INSERT INTO auth_grants VALUES (?, ?, ?)",
                         [token_digest(grant), user.username, now + GRANT_LIFETIME])
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
     return grant
 
 
@@ -448,13 +438,8 @@ def create_session(db, username: str, *, lifetime: timedelta | None = None,
     lifetime = lifetime or session_lifetime()
     with connect(db, write=True) as con:
         ensure_auth_schema(con)
-        con.execute("BEGIN")
-        try:
+        with transaction(con):
             token = _insert_session(con, normalise_username(username), lifetime, now)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
     return token
 
 
@@ -468,17 +453,12 @@ def redeem_grant(db, grant: str | None, *, lifetime: timedelta | None = None,
     lifetime = lifetime or session_lifetime()
     with connect(db, write=True) as con:
         ensure_auth_schema(con)
-        con.execute("BEGIN")
-        try:
+        with transaction(con):
             row = con.execute("DELETE FROM auth_grants WHERE grant_sha256 = ? "
                               "RETURNING username, expires_at", [token_digest(grant)]).fetchone()
             token = None
             if row is not None and now < row[1]:
                 token = _insert_session(con, row[0], lifetime, now)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
     return token
 
 
@@ -562,8 +542,7 @@ def add_account(db, username: str, password: str | None, role: str, *,
         if exists and not replace:
             raise AccountError(txt.account_exists(key))
         stamp = _now()
-        con.execute("BEGIN")
-        try:
+        with transaction(con):
             if exists:
                 con.execute("UPDATE accounts SET password_hash = ?, role = ?, department_code = ?, "
                             "display_name = ?, updated_at = ? WHERE username = ?",
@@ -576,10 +555,6 @@ def add_account(db, username: str, password: str | None, role: str, *,
             store.audit(con, actor, AUDIT_ACTION, key, {
                 "event": "update" if exists else "add", "role": role,
                 "department_code": department_code, "via": VIA_OIDC if oidc else VIA_PASSWORD})
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
     return User(key, role, department_code, display_name, VIA_OIDC if oidc else VIA_PASSWORD)
 
 
@@ -593,16 +568,11 @@ def remove_account(db, username: str, *, actor: str | None = None,
         ensure_auth_schema(con)
         if not con.execute("SELECT count(*) FROM accounts WHERE username = ?", [key]).fetchone()[0]:
             raise AccountError(txt.account_missing(key))
-        con.execute("BEGIN")
-        try:
+        with transaction(con):
             con.execute("DELETE FROM accounts WHERE username = ?", [key])
             con.execute("DELETE FROM sign_in_failures WHERE username = ?", [key])
             _end_sessions(con, key)
             store.audit(con, actor, AUDIT_ACTION, key, {"event": "remove"})
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
 
 
 # --- demo accounts --------------------------------------------------------------------

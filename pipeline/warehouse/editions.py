@@ -141,8 +141,7 @@ def freeze(con, fiscal_year: int, actor: str | None, note: str | None = None, *,
     if con.execute("SELECT count(*) FROM submissions WHERE status = ? AND fiscal_year = ?",
                    [c.SUBMISSION_ACTIVE, fiscal_year]).fetchone()[0] == 0:
         raise EditionError(txt.no_submissions(fiscal_year))
-    con.execute("BEGIN")
-    try:
+    with schema.transaction(con):
         edition_id = con.execute("SELECT coalesce(max(edition_id), 0) + 1 FROM editions").fetchone()[0]
         edition_no = con.execute("SELECT count(*) + 1 FROM editions WHERE fiscal_year = ?",
                                  [fiscal_year]).fetchone()[0]
@@ -164,10 +163,6 @@ def freeze(con, fiscal_year: int, actor: str | None, note: str | None = None, *,
             "edition_id": edition_id, "fiscal_year": fiscal_year, "edition_no": edition_no,
             "master_id": master[0], "factor_id": factor_id, "submissions": submissions,
             "opinions": opinions, "note": note})
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return get_edition(con, edition_id)
 
 

@@ -365,8 +365,7 @@ def load_factors(con, fs: FactorSet, data: bytes, file_name: str, loaded_by: str
     current = con.execute("SELECT factor_id, sha256 FROM factor_versions WHERE is_current").fetchone()
     if current is not None and current[1] == sha:
         return current[0], True
-    con.execute("BEGIN")
-    try:
+    with schema.transaction(con):
         factor_id = con.execute("SELECT coalesce(max(factor_id), 0) + 1 FROM factor_versions").fetchone()[0]
         con.execute("UPDATE factor_versions SET is_current = FALSE WHERE is_current")
         con.execute("INSERT INTO factor_versions VALUES (?, ?, ?, ?, ?, TRUE)",
@@ -389,10 +388,6 @@ def load_factors(con, fs: FactorSet, data: bytes, file_name: str, loaded_by: str
             {"supplier": "object", "supplier_key": "object", "menu": "object", "menu_key": "object",
              "source": "object"}))
         store.audit(con, loaded_by, "factors", file_name, {"factor_id": factor_id, "sha256": sha})
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return factor_id, False
 
 

@@ -73,8 +73,7 @@ def set_deadline(con, fiscal_year: int, deadline: date, actor: str) -> None:
     """Record FY's 提出期限 (replacing an earlier one) and audit it, in one transaction."""
     from pipeline.warehouse import store
     previous = get_deadline(con, fiscal_year)
-    con.execute("BEGIN")
-    try:
+    with schema.transaction(con):
         con.execute("INSERT INTO round_deadlines VALUES (?, ?, ?, ?) ON CONFLICT (fiscal_year) "
                     "DO UPDATE SET deadline = excluded.deadline, set_at = excluded.set_at, "
                     "set_by = excluded.set_by",
@@ -82,10 +81,6 @@ def set_deadline(con, fiscal_year: int, deadline: date, actor: str) -> None:
         store.audit(con, actor, "round_deadline", str(int(fiscal_year)), {
             "deadline": deadline.isoformat(),
             "previous": previous.deadline.isoformat() if previous else None})
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 def get_deadline(con, fiscal_year: int) -> Deadline | None:
@@ -108,8 +103,7 @@ class SavedText:
 def save_narrative(con, fiscal_year: int, scope: str, section: str, text: str, actor: str) -> int:
     """Store a new version of one paragraph (audited); returns its version number."""
     from pipeline.warehouse import store
-    con.execute("BEGIN")
-    try:
+    with schema.transaction(con):
         version = con.execute(
             "SELECT coalesce(max(version), 0) + 1 FROM narrative_texts "
             "WHERE fiscal_year = ? AND scope = ? AND section = ?",
@@ -118,10 +112,6 @@ def save_narrative(con, fiscal_year: int, scope: str, section: str, text: str, a
                     [int(fiscal_year), scope, section, version, text, store.now(), actor])
         store.audit(con, actor, "narrative_save", f"{int(fiscal_year)}:{scope}:{section}",
                     {"version": version, "chars": len(text)})
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return int(version)
 
 
