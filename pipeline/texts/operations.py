@@ -106,10 +106,11 @@ PROVENANCE_INTRO = ("施設の数値が、どの提出ファイルのどのシ�
 PROVENANCE_SELECT = "施設"
 PROVENANCE_LINK = "提出履歴を開く"
 #: Columns of a facility's source rows (provenance.facility_sources).
-SOURCE_COLUMNS = {"activity": "活動区分", "supplier": "電気事業者", "menu": "メニュー", "unit": "単位",
-                  "reported_amount": "報告された使用量", "amount": "使用量（基準単位）", "base_unit": "基準単位",
-                  "submission_id": "提出ID", "file_name": "ファイル名", "sheet": "シート",
-                  "row_cell": "行（施設コードのセル）", "cells": "合計したセル", "loaded_at": "取込日時"}
+SOURCE_COLUMNS = {"activity": "活動区分", "supplier": "電気事業者", "menu": "メニュー",
+                  "reported_amount": "報告された使用量", "unit": "単位", "file_name": "ファイル名",
+                  "sheet": "シート", "cells": "合計したセル", "row_cell": "行（施設コードのセル）",
+                  "amount": "使用量（基準単位）", "base_unit": "基準単位", "submission_id": "提出ID",
+                  "loaded_at": "取込日時"}
 NO_PROVENANCE = "この年度に報告のある施設はありません。"
 
 #: Steps of the year-on-year waterfall.

@@ -43,6 +43,7 @@ PAGES = (
     AppPage("stakeholders", "連携主体", True),
     AppPage("pdca", "PDCA", True),
     AppPage("trends", "経年推移", True),
+    AppPage("operations", "市役所の排出量", True),
     AppPage("submissions", "提出状況", True),
     AppPage("upload", "提出", False),
     AppPage("history", "提出履歴", False),
