@@ -77,7 +77,8 @@ gaps = ui.q(completeness.department_gaps, fy, f.priority, f.department)
 if not gaps:
     st.info(rtxt.NO_EXPECTED)
 else:
-    table = completeness.gaps_table(gaps, deadline.deadline if deadline else None, today)
+    table = ui.q(completeness.gaps_display, fy, f.priority, f.department,
+                 deadline.deadline.isoformat() if deadline else None, today.isoformat())
     if all(g.complete for g in gaps):
         st.success(rtxt.ALL_COMPLETE)
     columns = [k for k in rtxt.GAPS_COLUMNS if is_hq or k != "email"]

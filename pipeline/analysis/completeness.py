@@ -176,9 +176,15 @@ def days_left(deadline: date | None, today: date) -> int | None:
     return None if deadline is None else (deadline - today).days
 
 
-def gaps_table(gaps: list[DepartmentGaps], deadline: date | None, today: date) -> pd.DataFrame:
-    """The 提出状況 page's table: one row per expected department, what is missing as text."""
+def gaps_table(gaps: list[DepartmentGaps], deadline: date | str | None,
+               today: date | str) -> pd.DataFrame:
+    """The 提出状況 page's table: one row per expected department, what is missing as text.
+    Dates may be given as ISO strings (so the page can cache the table by plain arguments)."""
     from pipeline.texts import round as txt
+    if isinstance(deadline, str):
+        deadline = date.fromisoformat(deadline)
+    if isinstance(today, str):
+        today = date.fromisoformat(today)
     left = days_left(deadline, today)
     rows = []
     for g in gaps:
@@ -199,3 +205,11 @@ def to_remind(gaps: list[DepartmentGaps]) -> list[DepartmentGaps]:
     """Departments whose workbook is missing or incomplete."""
     return [g for g in gaps if not g.complete]
 
+
+
+@query
+def gaps_display(con, fiscal_year: int, priority: bool, department: str | None,
+                 deadline: str | None, today: str) -> pd.DataFrame:
+    """`gaps_table` of `department_gaps` as one query (the page caches it by these plain
+    arguments; a list result could not be keyed for the table's Arrow conversion)."""
+    return gaps_table(department_gaps(con, fiscal_year, priority, department), deadline, today)
