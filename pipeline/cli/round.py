@@ -83,7 +83,11 @@ def cmd_remind(args) -> int:
         except reminders.NoDeadline as exc:
             _err(str(exc))
             return 1
-    paths = reminders.write_eml(batch, args.out)
+    try:
+        paths = reminders.write_eml(batch, args.out)
+    except OSError as exc:
+        _err(txt.cannot_write(args.out, exc))
+        return 1
     if not batch.reminders:
         _err(txt.no_reminders(fy))
     else:

@@ -193,6 +193,10 @@ def wrote_message(path: str, to: str | None) -> str:
     return f"  {path} → {to or '（宛先なし）'}"
 
 
+def cannot_write(out: str, exc: Exception) -> str:
+    return f"督促メールを {out} に書き出せませんでした（{exc.strerror or exc}）。フォルダを確認してください。"
+
+
 def no_reminders(fy: int) -> str:
     return f"{fy}年度は未提出・記入漏れの所管課がないため、督促メールはありません。"
 

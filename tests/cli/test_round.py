@@ -112,3 +112,10 @@ def test_narrative_command_json_shape(tmp_path, capsys):
     assert f"■ {txt.OVERVIEW_TITLE}（{txt.MARK_DRAFT}）" in out
     assert f"（{txt.MARK_SAVED}）\n保存した文章です。" in out
     assert cli.main(["--db", str(db), "narrative", "--year", "来年"]) == 2
+
+
+def test_remind_into_a_file_instead_of_a_folder_is_a_clear_error(tmp_path, capsys):
+    db = warehouse(tmp_path)
+    (tmp_path / "taken").write_text("x")
+    assert cli.main(["--db", str(db), "remind", "--year", "2024", "--out", str(tmp_path / "taken")]) == 1
+    assert "書き出せませんでした" in capsys.readouterr().err
