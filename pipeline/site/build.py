@@ -15,6 +15,7 @@ written.  The site is built in a temporary folder next to `out` and swapped in w
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import shutil
@@ -94,7 +95,10 @@ def build_site(db, fiscal_year: int, out: str | os.PathLike, *, config: Publicat
     _check_out(out)
     fy = int(fiscal_year)
     generated_at = store.now()
-    with edition_source(db, fy) as (source, edition):
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.ExitStack() as stack:
+        source, edition = stack.enter_context(edition_source(db, fy))
+        renderer = stack.enter_context(site_charts.Renderer(workers))
         with connect(source) as con:
             years = queries.submission_fiscal_years(con)
             if fy not in years:
@@ -103,51 +107,46 @@ def build_site(db, fiscal_year: int, out: str | os.PathLike, *, config: Publicat
             if edition.data_date is None:
                 edition = Edition(edition.fiscal_year, edition.number, edition.frozen_at, edition.note,
                                   queries.data_date(con, fy))
-            site = site_content.collect(con, fy, config, edition, generated_at)
-            report = public_report(_build_report(con, fy)) if include_report else None
-    timings["read"] = time.perf_counter() - start
-
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
-    try:
-        with site_charts.Renderer(workers) as renderer:
-            t = time.perf_counter()
-            if report is not None:
+            report = pdf_future = None
+            if include_report:
+                report = public_report(_build_report(con, fy))
                 import pipeline.report.pdf  # noqa: F401  (imported once, before the workers fork)
-            pdf_future = renderer.submit(_render_pdf, report) if report is not None else None
-            figures = site.figures()
-            specs = {f.key: site_charts.spec_json(f.chart, f.width or site_charts.WIDTH) for f in figures}
-            timings["specs"] = time.perf_counter() - t
-            futures = renderer.render(specs)
-            downloads = _write_report_xlsx(report, tmp, fy, notes) if report is not None else []
-            written = opendata.write(site.open_data, tmp / "data", config, edition, generated_at)
-            (tmp / "assets").mkdir()
-            for asset in render.ASSETS.iterdir():
-                shutil.copy2(asset, tmp / "assets" / asset.name)
+                pdf_future = renderer.submit(_render_pdf, report)     # renders while we read on
+            site = site_content.collect(con, fy, config, edition, generated_at)
+        timings["read"] = time.perf_counter() - start
+        t = time.perf_counter()
+        figures = site.figures()
+        futures = renderer.render({f.key: site_charts.spec_json(f.chart, f.width or site_charts.WIDTH)
+                                   for f in figures})
+        timings["specs"] = time.perf_counter() - t
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+        stack.callback(shutil.rmtree, tmp, True)          # gone after the swap, or on failure
+        downloads = _write_report_xlsx(report, tmp, fy) if report is not None else []
+        written = opendata.write(site.open_data, tmp / "data", config, edition, generated_at)
+        (tmp / "assets").mkdir()
+        for asset in render.ASSETS.iterdir():
+            shutil.copy2(asset, tmp / "assets" / asset.name)
+        t = time.perf_counter()
+        svgs = renderer.collect(futures)
+        timings["charts_wait"] = time.perf_counter() - t
+        (tmp / "charts").mkdir()
+        for f in figures:
+            svg = svgs[f.key]
+            f.svg_width, f.svg_height = svg.width, svg.height
+            (tmp / f.src).write_text(svg.text, encoding="utf-8")
+        if pdf_future is not None:
             t = time.perf_counter()
-            svgs = renderer.collect(futures)
-            timings["charts_wait"] = time.perf_counter() - t
-            (tmp / "charts").mkdir()
-            for f in figures:
-                svg = svgs[f.key]
-                f.svg_width, f.svg_height = svg.width, svg.height
-                (tmp / f.src).write_text(svg.text, encoding="utf-8")
-            if pdf_future is not None:
-                t = time.perf_counter()
-                pdf = _pdf_result(pdf_future, notes)
-                timings["pdf_wait"] = time.perf_counter() - t
-                if pdf is not None:
-                    name = f"report/annual-report-fy{fy}.pdf"
-                    (tmp / name).write_bytes(pdf)
-                    downloads.insert(0, {"href": name, "label": txt.REPORT_PDF, "size": txt.size(len(pdf))})
+            pdf = _pdf_result(pdf_future, notes)
+            timings["pdf_wait"] = time.perf_counter() - t
+            if pdf is not None:
+                name = f"report/annual-report-fy{fy}.pdf"
+                (tmp / name).write_bytes(pdf)
+                downloads.insert(0, {"href": name, "label": txt.REPORT_PDF, "size": txt.size(len(pdf))})
         pages = render.pages(site, {"reports": downloads, "data_files": written,
                                     "report_note": " ".join(notes)})
         for name, html in pages.items():
             (tmp / name).write_text(html, encoding="utf-8")
         _swap(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     files = sum(1 for p in out.rglob("*") if p.is_file())
     timings["total"] = time.perf_counter() - start
     return BuildResult(out, edition, list(pages), files, timings["total"], notes, timings)
@@ -162,7 +161,7 @@ def _pdf_result(future, notes: list[str]) -> bytes | None:
         return None
 
 
-def _write_report_xlsx(report, tmp: Path, fy: int, notes: list[str]) -> list[dict]:
+def _write_report_xlsx(report, tmp: Path, fy: int) -> list[dict]:
     from pipeline.report.xlsx import render_xlsx
     data = render_xlsx(report)
     name = f"report/annual-report-fy{fy}.xlsx"

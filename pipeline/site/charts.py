@@ -135,9 +135,14 @@ def workers() -> int:
 
 
 def _context():
-    """fork (fast: the workers inherit the imported modules) unless this process already
-    runs a vl-convert runtime, whose thread a forked child would not have; then spawn."""
-    if "fork" in multiprocessing.get_all_start_methods() and not _vl_convert_started():
+    """fork (fast: the workers inherit the imported modules) when this process is a plain
+    single-threaded one (the command line); spawn where other threads run (a server, whose
+    locks a forked child could inherit held) or a vl-convert runtime already runs (its
+    thread a forked child would not have)."""
+    import threading
+    if ("fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+            and not _vl_convert_started()):
+        import vl_convert  # noqa: F401  (imported before forking, never in a child)
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
 
