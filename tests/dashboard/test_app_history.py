@@ -143,3 +143,34 @@ def test_hq_manages_accounts_in_the_app(versions):
     with connect(versions) as con:
         events = audit.audit_log(con, actions=["account"], actor="hq")
     assert events["target"].tolist()[:2] == ["k9", "k9"]
+
+
+def test_provenance_of_facility_energy_names_its_month_cells(db):
+    """The "energy" kind: one row per facility × activity × supplier × menu, the cells it sums."""
+    from tests import operations_factories as of
+    of.load_ops(db)
+    months = [100, 110, 120, 130, 140, 150, 160, 170, 180, 190, 200, 210]        # 1,860 kWh
+    data = of.d01_energy(2024, [of.energy_row("F001", "電気", "kWh", months=months, COL_SUPPLIER="A電力"),
+                                of.energy_row("F001", "電気", "千kWh", annual=1.5),
+                                of.energy_row("F001", "都市ガス", "m3", annual=100)])
+    report = load.ingest_bytes([("energy.xlsx", data)], db, loaded_by="d1")[0]
+    assert report.accepted, report.errors
+    at = page("viewer")
+    at.selectbox(key="provenance_kind").set_value("energy").run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="provenance_year").value == 2024
+    sources = at.dataframe[2].value
+    assert sources[["code", "name", "department_code", "file_name", "sheet", "cell"]].values.tolist() == [
+        ["F001", "本庁舎", "D01", "energy.xlsx", c.SHEET_ENERGY, "S4"],
+        ["F001", "本庁舎", "D01", "energy.xlsx", c.SHEET_ENERGY, "G2:R2"],
+        ["F001", "本庁舎", "D01", "energy.xlsx", c.SHEET_ENERGY, "S3"]]
+    # amount in 基準単位 and t-CO2 by hand: 100 m3 × 2.23; 1,860 kWh × 0.38 (A電力 FY2024);
+    # 1.5 千kWh = 1,500 kWh × 0.44 (代替値 FY2024)
+    assert sources["value"].tolist() == ["都市ガス / 100 m3 / 0.223 t-CO2",
+                                         "電気 / A電力 / 1,860 kWh / 0.707 t-CO2",
+                                         "電気 / 1,500 kWh / 0.660 t-CO2"]
+    # the version's own rows list the エネルギー使用量 rows with their 施設コード cells
+    version_box(at).set_value(report.submission_id).run()
+    rows = at.dataframe[1].value
+    energy = rows[rows["sheet"] == c.SHEET_ENERGY]
+    assert energy[["cell", "code"]].values.tolist() == [["A2", "F001"], ["A3", "F001"], ["A4", "F001"]]
