@@ -3,7 +3,7 @@
 Three Streamlit servers run side by side in one run, and Debian's Chromium (driven by
 Playwright, as the browser tests do) measures on each of them:
 
-* ours       — `streamlit run app.py` on the demo warehouse, with the project's
+* ours       — `streamlit run server.py` (as `make run`) on the demo warehouse, with the project's
                .streamlit/config.toml;
 * reference  — a generated plain Streamlit app with as many pages as the dashboard,
                each drawing as many simple Altair bar charts (20 bars each) as the
@@ -56,6 +56,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 DASHBOARD = [("", "overview"), ("attainment", "attainment"), ("stakeholders", "stakeholders"),
              ("pdca", "pdca"), ("trends", "trends"), ("submissions", "submissions")]
 GOAL_SWITCH, GOAL_VIEWER = 1.3, 1.5
+# The app as served (`make run`): server.py (app.py plus the sign-in cookie routes) when present.
+SERVED = "server.py" if (ROOT / "server.py").exists() else "app.py"
 TICK = os.sysconf("SC_CLK_TCK")
 VIEWPORT = {"width": 1366, "height": 768}
 
@@ -103,15 +105,15 @@ def free_port() -> int:
 
 
 class Server:
-    """`streamlit run app.py` in `cwd` (its .streamlit/config.toml, if any, applies)."""
+    """`streamlit run SCRIPT` in `cwd` (its .streamlit/config.toml, if any, applies)."""
 
-    def __init__(self, name: str, cwd: Path, env: dict | None = None):
+    def __init__(self, name: str, cwd: Path, env: dict | None = None, script: str = "app.py"):
         self.name = name
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(Path(tempfile.gettempdir()) / f"pdca_bench_{name}_{self.port}.log", "wb")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
+            [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(self.port),
              "--server.address", "127.0.0.1", "--server.headless", "true",
              "--browser.gatherUsageStats", "false"],
             cwd=cwd, env=dict(os.environ, PYTHONUNBUFFERED="1", **(env or {})),
@@ -216,7 +218,7 @@ DONE = """(expected) => {
 
 # Clicks the sidebar link to `path` and resolves with the ms until the run it starts has
 # finished (its script_finished message arrived) and the page is done, checked on every
-# DOM change and every 2 ms.
+# DOM change (and every 50 ms in case the last change was not one the observer sees).
 SWITCH = """async ([path, expected]) => {
   const done = DONE;
   const want = '/' + path;
@@ -240,7 +242,7 @@ SWITCH = """async ([path, expected]) => {
     };
     const mo = new MutationObserver(check);
     mo.observe(document.body, {subtree: true, childList: true, attributes: true});
-    const timer = setInterval(check, 2);
+    const timer = setInterval(check, 50);
     link.click();
   });
 }""".replace("DONE", DONE)
@@ -267,19 +269,23 @@ def drawn_charts(page) -> int:
 
 
 class Client:
-    """One browser page kept open on one app, switching pages from its sidebar, with the
-    bytes the websocket received counted."""
+    """One browser page kept open on one app, switching pages from its sidebar.  Per switch:
+    the time until the new page is done, the bytes the websocket received, and the CPU time
+    of Chromium (every process) and of the server, both counted until the next switch —
+    steadier than the wall clock on a busy machine."""
 
     def __init__(self, browser, server: Server, paths: list[str], charts: list[int]):
         self.server, self.paths, self.charts = server, paths, charts
         self.context = new_context(browser)
         self.received = 0
         self.context.on("page", self._watch)
-        self.page = None
         self.page = open_page(self.context, server.url, paths[0], charts[0])
+        self.cdp = browser.new_browser_cdp_session()
         self.at = 0
         self.times: dict[int, list[float]] = {i: [] for i in range(len(paths))}
         self.bytes: dict[int, list[int]] = {i: [] for i in range(len(paths))}
+        self.busy: dict[int, list[float]] = {i: [] for i in range(len(paths))}
+        self.cpu: dict[int, list[float]] = {i: [] for i in range(len(paths))}
 
     def _watch(self, page) -> None:
         def on_ws(ws):
@@ -289,14 +295,20 @@ class Client:
     def _count(self, payload) -> None:
         self.received += len(payload)
 
-    def switch(self, record: bool) -> None:
+    def _chromium_s(self) -> float:
+        """CPU time of every Chromium process so far (the other apps' pages are idle)."""
+        return sum(p["cpuTime"] for p in self.cdp.send("SystemInfo.getProcessInfo")["processInfo"])
+
+    def switch(self, record: bool, pause: float) -> None:
         target = (self.at + 1) % len(self.paths)
-        before = self.received
+        before, chromium0, cpu0 = self.received, self._chromium_s(), self.server.cpu_s()
         ms = self.page.evaluate(SWITCH, [self.paths[target], self.charts[target]])
-        self.page.wait_for_timeout(50)            # let the last frames' events arrive
+        self.page.wait_for_timeout(pause * 1000)     # the page settles; late frames arrive
         if record:
             self.times[target].append(ms)
             self.bytes[target].append(self.received - before)
+            self.busy[target].append((self._chromium_s() - chromium0) * 1000)
+            self.cpu[target].append((self.server.cpu_s() - cpu0) * 1000)
         self.at = target
 
     def close(self) -> None:
@@ -372,7 +384,7 @@ def main(argv=None) -> int:
         tmp = Path(tmp)
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=30_000)
         try:
-            ours = Server("ours", ROOT, {"PDCA_DB": str(copy_db(src, tmp))})
+            ours = Server("ours", ROOT, {"PDCA_DB": str(copy_db(src, tmp))}, SERVED)
             servers.append(ours)
             ours.wait_healthy()
             # how many charts each dashboard page draws (the reference app draws as many)
@@ -406,8 +418,7 @@ def main(argv=None) -> int:
             for rnd in range(args.rounds + 1):
                 for client in clients.values():
                     for _ in paths:
-                        client.switch(record=rnd > 0)
-                        time.sleep(args.pause)
+                        client.switch(rnd > 0, args.pause)
 
             # 2. new viewers: one unmeasured visit each, then interleaved.  The switching
             # clients stay connected (a presenter's screen): when the last session of a
@@ -428,35 +439,37 @@ def main(argv=None) -> int:
             for s in servers:
                 s.stop()
 
-    switch = {name: statistics.median([t for ts in c.times.values() for t in ts])
-              for name, c in clients.items()}
-    per_page = {name: [statistics.median(c.times[i]) for i in range(len(paths))]
-                for name, c in clients.items()}
-    per_bytes = {name: [statistics.median(c.bytes[i]) for i in range(len(paths))]
-                 for name, c in clients.items()}
+    def med(per: dict, i=None) -> float:
+        return statistics.median([t for k, ts in per.items() if i is None or k == i for t in ts])
+
+    switch = {name: med(c.times) for name, c in clients.items()}
+    switch_cpu = {name: med(c.busy) + med(c.cpu) for name, c in clients.items()}
     viewer_cpu = {name: statistics.median(v) * 1000 for name, v in cpu.items()}
     viewer_wall = {name: statistics.median(v) * 1000 for name, v in wall.items()}
     switch_ratio = switch["ours"] / switch["reference"]
     viewer_ratio = viewer_cpu["ours"] / viewer_cpu["empty"]
+    names = list(apps)
+    ours, ref = clients["ours"], clients["reference"]
 
     print("charts per dashboard page (the reference app draws as many, 20 bars each): "
           + ", ".join(f"{label} {n}" for (_, label), n in zip(DASHBOARD, charts)))
     print("baselines run with the project's .streamlit/config.toml"
           + ("; '(defaults)': with Streamlit's default settings" if args.defaults else ""))
-    print(f"\npage switch, warm: sidebar link → run finished → every chart drawn "
-          f"(median ms of {args.rounds} switches to each page; KB the websocket received)")
-    names = list(apps)
+    print(f"\npage switch, warm: sidebar link → run finished → every chart drawn, median ms of "
+          f"{args.rounds} switches to each page;\nCPU ms per switch (Chromium + server) and KB the "
+          f"websocket received, ours / reference")
     print(f"{'page':<14}" + "".join(f"{n:>{max(10, len(n) + 2)}}" for n in names)
-          + f"{'ours/ref':>10}{'ours KB':>9}{'ref KB':>8}")
-    rows = [(label, [per_page[n][i] for n in names], per_bytes["ours"][i], per_bytes["reference"][i])
-            for i, (_, label) in enumerate(DASHBOARD)]
-    rows.append(("all pages", [switch[n] for n in names], None, None))
-    for label, values, kb_ours, kb_ref in rows:
+          + f"{'ours/ref':>10}{'CPU ours/ref':>15}{'KB ours/ref':>14}")
+    for i, (_, label) in enumerate(DASHBOARD):
+        values = [med(clients[n].times, i) for n in names]
         line = f"{label:<14}" + "".join(f"{v:>{max(10, len(n) + 2)}.0f}" for n, v in zip(names, values))
         line += f"{values[0] / values[1]:>9.2f}×"
-        if kb_ours is not None:
-            line += f"{kb_ours / 1024:>9.1f}{kb_ref / 1024:>8.1f}"
+        line += f"{med(ours.busy, i) + med(ours.cpu, i):>9.0f} /{med(ref.busy, i) + med(ref.cpu, i):>4.0f}"
+        line += f"{med(ours.bytes, i) / 1024:>8.1f} /{med(ref.bytes, i) / 1024:>5.1f}"
         print(line)
+    line = f"{'all pages':<14}" + "".join(f"{switch[n]:>{max(10, len(n) + 2)}.0f}" for n in names)
+    print(line + f"{switch_ratio:>9.2f}×{switch_cpu['ours']:>9.0f} /{switch_cpu['reference']:>4.0f}"
+          f"   (goal ≤ {GOAL_SWITCH}× reference)")
     print(f"\nnew viewer: a fresh context opens the default page until its charts are drawn "
           f"(median of {args.viewers}; server CPU until idle again)")
     print(f"{'app':<22}{'server CPU ms':>14}{'÷ empty':>9}{'wall ms':>9}{'RSS MB':>8}{'peak MB':>9}")
@@ -474,8 +487,10 @@ def main(argv=None) -> int:
               f"{viewer_cpu['ours'] / viewer_cpu['empty (defaults)']:.2f}× empty")
     if args.json:
         Path(args.json).write_text(json.dumps({
-            "charts": charts, "switch_ms": switch, "switch_per_page_ms": per_page,
-            "switch_bytes": per_bytes, "viewer_cpu_ms": viewer_cpu, "viewer_wall_ms": viewer_wall,
+            "charts": charts, "switch_ms": switch, "switch_cpu_ms": switch_cpu,
+            "switch_per_page_ms": {n: [med(clients[n].times, i) for i in range(len(paths))] for n in names},
+            "switch_kb": {n: [med(clients[n].bytes, i) / 1024 for i in range(len(paths))] for n in names},
+            "viewer_cpu_ms": viewer_cpu, "viewer_wall_ms": viewer_wall,
             "switch_ratio": switch_ratio, "viewer_ratio": viewer_ratio}, indent=1))
     return 0 if ok_switch and ok_viewer else 1
 

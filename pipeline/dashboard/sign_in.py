@@ -37,6 +37,7 @@ from pipeline.warehouse.schema import WarehouseError, db_path, version_token
 
 SESSION_USER = "_auth_username"
 SIDEBAR, PAGE = "sidebar", "page"
+SIDEBAR_BOX = "auth_sidebar_box"          # the sidebar's sign-in expander (open: True)
 _FORM = "auth_sign_in"
 
 
@@ -188,6 +189,20 @@ def sign_in_box(area: str = SIDEBAR) -> None:
         password_form(area)
 
 
+def _sidebar_sign_in() -> None:
+    """The sidebar's way in.  The password form sits in an expander (SIDEBAR_BOX) and is
+    rendered only while it is open: most viewers never sign in, and the form's widgets cost
+    every page switch a re-render and every new viewer about ten more script bundles
+    (bench/browser.py).  Pages that need a role offer the form in the page itself."""
+    if auth.oidc_configured(secrets()):
+        sign_in_box(SIDEBAR)
+        return
+    box = st.expander(txt.SIGN_IN_HEADING, key=SIDEBAR_BOX, on_change="rerun")
+    if box.open:
+        with box:
+            password_form(SIDEBAR)
+
+
 def render_sign_in() -> auth.User | None:
     """The sidebar sign-in box; stops the page when viewing needs a sign-in."""
     conf = secrets()
@@ -203,7 +218,7 @@ def render_sign_in() -> auth.User | None:
             else:
                 st.button(txt.SIGN_OUT, key="auth_sign_out", on_click=_sign_out)
         else:
-            sign_in_box(SIDEBAR)
+            _sidebar_sign_in()
     if user is None and auth.login_required_to_view(conf):
         st.info(txt.LOGIN_REQUIRED_TO_VIEW)
         sign_in_box(PAGE)

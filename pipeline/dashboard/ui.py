@@ -327,7 +327,10 @@ def render_shell() -> None:
     st.session_state[W_PRESENT] = present
     st.sidebar.toggle(txt.PRESENT_LABEL, key=W_PRESENT, help=txt.PRESENT_HELP,
                       on_change=_toggle_present)
-    st.markdown(PRESENT_CSS if present else BASE_CSS, unsafe_allow_html=True)  # static CSS only
+    # Static CSS only.  st.html with nothing but a <style> goes to the page's event container
+    # (no layout slot) and needs no HTML-in-markdown parser: st.markdown(unsafe_allow_html)
+    # made every new viewer fetch three more script bundles (rehype-raw & co., ~200 KB).
+    st.html(PRESENT_CSS if present else BASE_CSS)
     if present:
         st.query_params[QP_PRESENT] = "1"
     elif QP_PRESENT in st.query_params:
@@ -668,8 +671,8 @@ def chart_block(chart, data: pd.DataFrame | None, title: str, filename: str, *,
     """The chart (full width), then an expander with its data, CSV and PNG downloads.
 
     `chart` is an Altair chart or a `lazy(builder, ...)` (cached; use it on pages).
-    The data table is rendered only while the expander is open; `columns` picks which of
-    the data's columns it and the CSV show.
+    What the expander holds (table and downloads) is rendered only while it is open;
+    `columns` picks which of the data's columns the table and the CSV show.
     """
     if data is None or len(data) == 0:
         st.info(txt.NO_DATA)
@@ -680,6 +683,11 @@ def chart_block(chart, data: pd.DataFrame | None, title: str, filename: str, *,
     else:
         st.altair_chart(chart_style.configure(chart, present), width="stretch", theme=None, alt=title)
     box = st.expander(txt.DATA_EXPANDER, key=f"exp_{filename}", on_change="rerun")
+    if not box.open:
+        # Closed (as every viewer first sees it): nothing inside is sent or drawn.  The two
+        # buttons and their columns cost the browser about a tenth of a page switch per
+        # chart and pulled two more script bundles into every new viewer's first load.
+        return
     with box:
         left, right = st.columns(2)
         cols = tuple(columns) if columns is not None else None
@@ -691,8 +699,7 @@ def chart_block(chart, data: pd.DataFrame | None, title: str, filename: str, *,
                               key=f"png_{filename}", icon=":material/image:")
         if not chart_style.cjk_font_available():
             right.caption(txt.PNG_NO_FONT)
-        if box.open:
-            st.dataframe(_table_view(data, cols, None), hide_index=True)
+        st.dataframe(_table_view(data, cols, None), hide_index=True)
 
 
 def _table_view(data: pd.DataFrame, columns: tuple | None, rename: tuple | None) -> pd.DataFrame:

@@ -151,12 +151,33 @@ def select_option(page: Page, label: str, option: str, where: str = SIDEBAR) -> 
     rerun(page, choice.click)
 
 
+def open_sidebar_sign_in(page: Page) -> None:
+    """Open the sidebar's sign-in expander (its form is rendered only while it is open)."""
+    from pipeline.texts import auth as atxt
+
+    field = page.locator(SIDEBAR).get_by_label(atxt.USERNAME, exact=True)
+    summary = page.locator(f'{SIDEBAR} [data-testid="stExpander"] summary').filter(
+        has_text=atxt.SIGN_IN_HEADING)
+    for _ in range(3):
+        if field.count():
+            return
+        summary.click()
+        try:
+            field.wait_for(state="visible", timeout=10_000)
+        except PlaywrightTimeout:
+            pass
+        wait_ready(page)
+    field.wait_for(state="visible")
+
+
 def sign_in(page: Page, username: str, password: str, where: str = SIDEBAR) -> None:
     """Sign in with the password form in `where` (sidebar or main area) and wait until the
     app shows the signed-in user (after the page reload that stores the session cookie)."""
     from pipeline.texts import auth as atxt
 
     box = page.locator(where)
+    if where == SIDEBAR:
+        open_sidebar_sign_in(page)
     box.get_by_label(atxt.USERNAME, exact=True).fill(username)
     box.get_by_label(atxt.PASSWORD, exact=True).fill(password)
     box.get_by_role("button", name=atxt.SIGN_IN, exact=True).click()

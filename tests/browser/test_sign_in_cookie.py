@@ -25,7 +25,7 @@ def signed_in_as(page) -> str | None:
     text = sidebar.inner_text()
     if SIGNED_IN in text:
         return text.split(SIGNED_IN, 1)[1].split("（", 1)[0].strip()
-    assert sidebar.get_by_label(atxt.USERNAME, exact=True).count() == 1
+    assert sidebar.locator('[data-testid="stExpander"]').filter(has_text=atxt.SIGN_IN_HEADING).count() == 1
     return None
 
 

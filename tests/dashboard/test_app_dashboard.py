@@ -246,8 +246,8 @@ def test_presentation_mode_from_url(monkeypatch, small_db, page):
     if page == PAGES[0]:          # shell elements are in the tree of the first run only
         assert at.toggle(key="flt_present").value is True
         assert plain.toggle(key="flt_present").value is False
-        assert any("font-size: 20px" in m.value for m in at.markdown)
-        assert not any("font-size: 20px" in m.value for m in plain.markdown)
+        assert any("font-size: 20px" in h.value for h in at.get("html"))
+        assert not any("font-size: 20px" in h.value for h in plain.get("html"))
     assert json.loads(plain.get("vega_lite_chart")[0].proto.spec)["config"]["title"]["fontSize"] == 20
 
 
@@ -285,7 +285,7 @@ def test_filters_come_before_the_sign_in_box(monkeypatch, small_db):
     from pipeline.texts import auth as atxt
     at = open_page(monkeypatch, small_db, PAGES[0])
     labels = _sidebar_labels(at.sidebar)
-    assert labels.index(txt.FILTERS_HEADER) < labels.index(txt.FY_LABEL) < labels.index(atxt.USERNAME)
+    assert labels.index(txt.FILTERS_HEADER) < labels.index(txt.FY_LABEL) < labels.index(atxt.SIGN_IN_HEADING)
 
 
 def test_priority_filter_from_url_and_back(monkeypatch, small_db):

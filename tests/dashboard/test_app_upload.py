@@ -10,7 +10,8 @@ from streamlit.testing.v1 import AppTest
 
 from pipeline.ingest import contract as c
 from pipeline.analysis import attainment, common
-from pipeline.dashboard.sign_in import SESSION_USER
+from pipeline.dashboard.sign_in import SESSION_USER, SIDEBAR_BOX
+from pipeline.texts.auth import SIGN_IN_HEADING
 from pipeline.warehouse.schema import connect
 from tests import factories as f
 from tests.upload_fixtures import (PASSWORDS, ROOT, _template_warehouse, d01_workbook,  # noqa: F401
@@ -166,6 +167,9 @@ def test_app_shows_the_sign_in_box(db):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
     assert not at.exception, at.exception
+    assert [e.label for e in at.sidebar.expander][-1] == SIGN_IN_HEADING   # folded until opened
+    at.session_state[SIDEBAR_BOX] = True
+    at.run()
     assert [t.key for t in at.sidebar.text_input] == ["auth_username", "auth_password"]
 
 
@@ -183,6 +187,8 @@ def test_sign_in_through_the_sidebar_then_upload(db):
     at = AppTest.from_string(HARNESS, default_timeout=60)
     at.run()
     assert not at.file_uploader and at.info               # anonymous: no upload form
+    at.session_state[SIDEBAR_BOX] = True                  # open the sidebar's sign-in box
+    at.run()
     at.sidebar.text_input(key="auth_username").input("d1")
     at.sidebar.text_input(key="auth_password").input(PASSWORDS["d1"])
     at.sidebar.button[0].click().run()

@@ -29,7 +29,16 @@ def app() -> AppTest:
     return at
 
 
+def open_sidebar_form(at: AppTest) -> AppTest:
+    """Open the sidebar's sign-in expander (its form is rendered only while open)."""
+    at.session_state[glue.SIDEBAR_BOX] = True
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def sign_in(at: AppTest, name: str, password: str) -> AppTest:
+    open_sidebar_form(at)
     at.sidebar.text_input(key="auth_username").input(name)
     at.sidebar.text_input(key="auth_password").input(password)
     at.sidebar.button[0].click().run()
@@ -188,7 +197,10 @@ def test_a_page_that_needs_a_sign_in_offers_the_form_in_the_page(db):
     assert not at.exception, at.exception
     assert not at.text                                        # the page stopped
     assert at.info[0].value == auth.txt.SIGN_IN_ON_THIS_PAGE
-    # both forms are on screen, with their own keys
+    # the sidebar's form stays folded until opened; then both are on screen, with their own keys
+    assert not at.sidebar.text_input
+    assert [e.label for e in at.sidebar.expander] == [auth.txt.SIGN_IN_HEADING]
+    open_sidebar_form(at)
     assert [t.key for t in at.sidebar.text_input] == ["auth_username", "auth_password"]
     assert [t.key for t in at.main.text_input] == ["auth_username_page", "auth_password_page"]
     at.main.text_input(key="auth_username_page").input("d1")
@@ -202,6 +214,7 @@ def test_a_page_that_needs_a_sign_in_offers_the_form_in_the_page(db):
 def test_a_signed_in_user_without_the_role_gets_no_form(db):
     at = AppTest.from_string(PAGE_SCRIPT, default_timeout=60)
     at.run()
+    open_sidebar_form(at)
     at.sidebar.text_input(key="auth_username").input("viewer")
     at.sidebar.text_input(key="auth_password").input(PASSWORDS["viewer"])
     at.sidebar.button[0].click().run()

@@ -105,10 +105,10 @@ def test_presentation_toggle_writes_the_url(monkeypatch, small_db):
     at = _run(monkeypatch, small_db, {"present": "1"})
     toggle = at.sidebar.toggle(key=ui.W_PRESENT)
     assert toggle.value is True
-    assert any("font-size: 20px" in m.value for m in at.markdown)
+    assert any("font-size: 20px" in h.value for h in at.get("html"))
     toggle.set_value(False).run()
     assert "present" not in at.query_params
-    assert not any("font-size: 20px" in m.value for m in at.markdown)
+    assert not any("font-size: 20px" in h.value for h in at.get("html"))
     at.sidebar.toggle(key=ui.W_PRESENT).set_value(True).run()
     assert at.query_params["present"] == "1"
 
@@ -148,12 +148,12 @@ def test_chart_block(monkeypatch, small_db):
     assert [s["title"]["text"] for s in specs] == ["3指標が達成", "直接"]
     assert [e.label for e in at.expander] == [txt.DATA_EXPANDER, txt.DATA_EXPANDER]
     assert [i.value for i in at.info] == [txt.NO_DATA]
-    assert len(at.dataframe) == 0                 # tables render only when opened
-    buttons = at.get("download_button")
-    assert len(buttons) == 4
+    assert len(at.dataframe) == 0                 # tables and downloads render only when opened
+    assert len(at.get("download_button")) == 0
     at.session_state["exp_status"] = True
     at.run()
     assert len(at.dataframe) == 1
+    assert len(at.get("download_button")) == 2
     assert list(at.dataframe[0].value.columns) == [txt.COLUMNS[c] for c in
                                                    ("status", "count", "previous", "change")]
     assert txt.PNG_NO_FONT not in [c.value for c in at.caption]
@@ -166,6 +166,10 @@ def test_chart_block_says_when_png_fonts_are_missing(monkeypatch, small_db, tmp_
     at = AppTest.from_function(_chart_app, default_timeout=60)
     at.run()
     assert not at.exception
+    assert [c.value for c in at.caption].count(txt.PNG_NO_FONT) == 0     # the expanders are closed
+    at.session_state["exp_status"] = True
+    at.session_state["exp_direct"] = True
+    at.run()
     assert [c.value for c in at.caption].count(txt.PNG_NO_FONT) == 2
 
 
