@@ -105,7 +105,8 @@ if is_hq and gaps:
             config, config_error = None, str(exc)
         st.download_button(
             rtxt.REMIND_ZIP, data=functools.partial(reminders.reminder_zip, ui.db(), fy, today,
-                                                    f.priority, config.sender if config else None),
+                                                    f.priority, config.sender if config else None,
+                                                    f.department),
             file_name=f"reminders_{fy}.zip", mime="application/zip", on_click="ignore",
             key="round_zip", icon=":material/download:")
         if config is None:
@@ -115,7 +116,8 @@ if is_hq and gaps:
             if st.button(rtxt.REMIND_SEND, key="round_send", disabled=not sure, type="primary"):
                 try:
                     batch, results = reminders.send_round_as(ui.db(), fy, today, config, user,
-                                                             priority=f.priority)
+                                                             priority=f.priority,
+                                                             department=f.department)
                 except (smtp.SmtpError, auth.AccessDenied, reminders.NoDeadline) as exc:
                     st.error(str(exc))
                 else:

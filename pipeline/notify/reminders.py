@@ -86,12 +86,14 @@ def compose_reminder(gaps: DepartmentGaps, fiscal_year: int, deadline: date, tod
 
 
 def build_round(con, fiscal_year: int, today: date, *, priority: bool = False,
-                sender: str | None = None, app_url: str | None = None) -> ReminderRound:
-    """The reminders of the FY (raises NoDeadline when HQ has not set one)."""
+                sender: str | None = None, app_url: str | None = None,
+                department: str | None = None) -> ReminderRound:
+    """The reminders of the FY (raises NoDeadline when HQ has not set one); `department`
+    limits them to one department (the page's 所管課 filter)."""
     found = wround.get_deadline(con, fiscal_year)
     if found is None:
         raise NoDeadline(txt.no_deadline_for_remind(fiscal_year))
-    gaps = completeness.to_remind(completeness.department_gaps(con, fiscal_year, priority))
+    gaps = completeness.to_remind(completeness.department_gaps(con, fiscal_year, priority, department))
     out = ReminderRound(int(fiscal_year), found.deadline)
     for g in gaps:
         out.reminders.append(Reminder(g, compose_reminder(g, fiscal_year, found.deadline, today,
@@ -150,17 +152,19 @@ def send_round(db, batch: ReminderRound, config: SmtpConfig, actor: str, *,
 
 
 def reminder_zip(db, fiscal_year: int, today: date, priority: bool = False,
-                 sender: str | None = None) -> bytes:
+                 sender: str | None = None, department: str | None = None) -> bytes:
     """The FY's reminders as one zip of .eml files (the 提出状況 page's download)."""
     with connect(db) as con:
-        return zip_bytes(build_round(con, fiscal_year, today, priority=priority, sender=sender))
+        return zip_bytes(build_round(con, fiscal_year, today, priority=priority, sender=sender,
+                                     department=department))
 
 
 def send_round_as(db, fiscal_year: int, today: date, config: SmtpConfig, user, *,
-                  priority: bool = False, tls_context=None) -> tuple[ReminderRound, list[tuple[Reminder, Delivery]]]:
+                  priority: bool = False, department: str | None = None, tls_context=None) -> tuple[ReminderRound, list[tuple[Reminder, Delivery]]]:
     """The page's send: HQ only (checked here), the round built afresh, each attempt audited."""
     from pipeline.access import auth
     actor = auth.require_role(user, auth.ROLE_HQ).username
     with connect(db) as con:
-        batch = build_round(con, fiscal_year, today, priority=priority, sender=config.sender)
+        batch = build_round(con, fiscal_year, today, priority=priority, sender=config.sender,
+                            department=department)
     return batch, send_round(db, batch, config, actor, tls_context=tls_context)

@@ -94,6 +94,14 @@ def test_department_without_email_is_listed_not_skipped(tmp_path):
     assert [r.gaps.department_code for r in batch.addressed] == ["D01"]
 
 
+def test_one_department(tmp_path):
+    db = warehouse(tmp_path)
+    assert set(_by_dept(_round(db, department="D02"))) == {"D02"}
+    import zipfile as z, io as i
+    data = reminders.reminder_zip(db, 2024, TODAY, department="D01")
+    assert z.ZipFile(i.BytesIO(data)).namelist() == ["2024_D01.eml"]
+
+
 def test_priority_scope(tmp_path):
     db = warehouse(tmp_path)
     assert set(_by_dept(_round(db, priority=True))) == {"D01"}
