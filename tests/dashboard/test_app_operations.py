@@ -17,7 +17,6 @@ from streamlit.testing.v1 import AppTest
 
 from pipeline.analysis import operations as ops
 from pipeline.dashboard import ui
-from pipeline.load import load_master_bytes
 from pipeline.texts import dashboard as dtxt
 from pipeline.texts import operations as txt
 from pipeline.warehouse.schema import connect
