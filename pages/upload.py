@@ -122,7 +122,9 @@ change = check.diff
 st.write(txt.preview_intro(change.department_code, change.fiscal_year, change.base_submission_id))
 st.caption(txt.ROWS_SUMMARY.format(actions=check.rows.get(c.SHEET_ACTIONS, 0),
                                    indicators=check.rows.get(c.SHEET_INDICATORS, 0),
-                                   partners=check.rows.get(c.SHEET_PARTNERS, 0)))
+                                   partners=check.rows.get(c.SHEET_PARTNERS, 0))
+           + (txt.ENERGY_ROWS_SUMMARY.format(energy=check.rows[c.SHEET_ENERGY])
+              if check.rows.get(c.SHEET_ENERGY) else ""))
 cols = st.columns(4)
 cols[0].metric(txt.METRIC_NEW, change.count(diff.NEW))
 cols[1].metric(txt.METRIC_CHANGED, change.count(diff.CHANGED))
@@ -139,6 +141,11 @@ if change.indicators:
 if change.partners_added or change.partners_removed:
     st.markdown(f"**{txt.PARTNER_CHANGES}**")
     st.dataframe(diff.partner_frame(change), hide_index=True, width="stretch", key="diff_partners")
+if change.energy:
+    st.markdown(f"**{txt.ENERGY_CHANGES}**")
+    if change.energy_effect_t is not None:
+        st.caption(txt.energy_total_effect(change.energy_effect_t))
+    st.dataframe(diff.energy_frame(change), hide_index=True, width="stretch", key="diff_energy")
 
 confirm, cancel = st.columns(2)
 if confirm.button(txt.CONFIRM, type="primary", key="upload_confirm"):

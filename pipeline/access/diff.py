@@ -1,18 +1,22 @@
 """What a valid workbook would change, against the active submission for its
 department and FY: actions new/changed/removed (field by field), indicator
-values before → after, partner rows added/removed.
+values before → after, partner rows added/removed, and energy use per
+facility × activity × supplier × menu before → after in the 基準単位 (meters
+added up, so 1.5 千kWh for 1,500 kWh is no change), with its emission effect.
 
 `compare` is a pure function over a validated Submission and the stored rows;
 `preview_change` fetches the stored rows and calls it.
 """
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from pipeline.ingest import contract as c
+from pipeline.ingest.factors import FactorSet, name_key
 from pipeline.ingest.normalise import is_missing
 from pipeline.texts import upload as txt
 from pipeline.ingest.validate import Submission
@@ -63,13 +67,29 @@ class IndicatorChange:
     note_after: str | None = None
 
 
+@dataclass(frozen=True)
+class EnergyChange:
+    facility_code: str
+    activity: str
+    supplier: str | None
+    menu: str | None
+    kind: str                                   # new | changed | removed
+    before: float | None                        # in 基準単位, meters added up
+    after: float | None
+    base_unit: str | None
+    effect_t: float | None = None               # t-CO2e at the FY's factor (None: no factor)
+    provisional: bool = False                   # the factor is an earlier FY's (§8.2)
+
+
 @dataclass
 class StoredRows:
-    """The rows of one stored submission, as plain dicts keyed like the Submission fields."""
+    """The rows of one stored submission, as plain dicts keyed like the Submission fields.
+    `energy`: facility_code, activity, supplier, menu, amount (in 基準単位), base_unit."""
     submission_id: int
     actions: list[dict] = field(default_factory=list)
     indicator_values: list[dict] = field(default_factory=list)
     partners: list[dict] = field(default_factory=list)
+    energy: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -85,14 +105,25 @@ class SubmissionDiff:
     unchanged_indicators: int = 0
     unchanged_partners: int = 0
     names: dict[str, str] = field(default_factory=dict)
+    energy: list[EnergyChange] = field(default_factory=list)
+    unchanged_energy: int = 0
+    facility_names: dict[str, str] = field(default_factory=dict)
 
     def count(self, kind: str) -> int:
         return (sum(1 for a in self.actions if a.kind == kind)
-                + sum(1 for i in self.indicators if i.kind == kind))
+                + sum(1 for i in self.indicators if i.kind == kind)
+                + sum(1 for e in self.energy if e.kind == kind))
 
     @property
     def is_empty(self) -> bool:
-        return not (self.actions or self.indicators or self.partners_added or self.partners_removed)
+        return not (self.actions or self.indicators or self.partners_added or self.partners_removed
+                    or self.energy)
+
+    @property
+    def energy_effect_t(self) -> float | None:
+        """The emission change of the energy rows (None when none has a factor)."""
+        effects = [e.effect_t for e in self.energy if e.effect_t is not None]
+        return sum(effects) if effects else None
 
 
 # --- comparison (pure) ----------------------------------------------------------
@@ -123,10 +154,13 @@ def _display(value):
 
 
 def compare(sub: Submission, stored: StoredRows | None,
-            names: dict[str, str] | None = None) -> SubmissionDiff:
-    """The change `sub` would make over `stored` (None: nothing active yet)."""
+            names: dict[str, str] | None = None, factors: FactorSet | None = None,
+            facility_names: dict[str, str] | None = None) -> SubmissionDiff:
+    """The change `sub` would make over `stored` (None: nothing active yet).
+    `factors` (the current factor workbook) gives the energy rows' 基準単位 and emission effect."""
     result = SubmissionDiff(sub.department_code, sub.fiscal_year,
-                            stored.submission_id if stored else None, names=dict(names or {}))
+                            stored.submission_id if stored else None, names=dict(names or {}),
+                            facility_names=dict(facility_names or {}))
     old_actions = {a["action_code"]: a for a in (stored.actions if stored else [])}
     new_codes = set()
     for a in sub.actions:
@@ -179,7 +213,57 @@ def compare(sub: Submission, stored: StoredRows | None,
     for key, n in sorted((old_partners - new_partners).items(), key=lambda kv: str(kv[0])):
         result.partners_removed.extend([dict(zip(PARTNER_FIELDS, map(_display, key)))] * n)
     result.unchanged_partners = sum((old_partners & new_partners).values())
+    _compare_energy(result, sub, stored, factors)
     return result
+
+
+def _energy_key(facility, activity, supplier, menu) -> tuple:
+    return facility, name_key(activity), name_key(supplier), name_key(menu)
+
+
+def _compare_energy(result: SubmissionDiff, sub: Submission, stored: StoredRows | None,
+                    factors: FactorSet | None) -> None:
+    """Energy per facility × activity × supplier × menu, in 基準単位 (a unit change alone is
+    no change); the effect is (after − before) × the factor the rule picks for the FY × GWP."""
+    def summed(rows):
+        out: dict[tuple, dict] = {}
+        for r in rows:
+            key = _energy_key(r["facility_code"], r["activity"], r["supplier"], r["menu"])
+            entry = out.setdefault(key, dict(r, amount=0.0))
+            entry["amount"] = None if entry["amount"] is None or r["amount"] is None \
+                else entry["amount"] + r["amount"]
+        return out
+
+    def base_unit(activity):
+        found = factors.activity(activity) if factors is not None else None
+        return found.base_unit if found is not None else None
+
+    new = summed({"facility_code": r.facility_code, "activity": r.activity, "supplier": r.supplier,
+                  "menu": r.menu, "amount": r.base_amount, "base_unit": base_unit(r.activity)}
+                 for r in sub.energy)
+    old = summed(stored.energy if stored else [])
+    for key in list(new) + [k for k in old if k not in new]:
+        after, before = new.get(key), old.get(key)
+        a = after["amount"] if after else None
+        b = before["amount"] if before else None
+        if after and before:
+            if a is not None and b is not None and math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9):
+                result.unchanged_energy += 1
+                continue
+            kind = CHANGED
+        else:
+            kind = NEW if after else REMOVED
+        row = after or before
+        effect, provisional = None, False
+        activity = factors.activity(row["activity"]) if factors is not None else None
+        if activity is not None and sub.fiscal_year is not None:
+            chosen = factors.choose(activity.name, row["supplier"], row["menu"], sub.fiscal_year)
+            if chosen is not None and (a is not None or b is not None):
+                effect = ((a or 0.0) - (b or 0.0)) * chosen.factor * activity.gwp / 1000
+                provisional = chosen.fiscal_year < sub.fiscal_year
+        result.energy.append(EnergyChange(
+            row["facility_code"], row["activity"], row["supplier"], row["menu"], kind, b, a,
+            row.get("base_unit") or (before or {}).get("base_unit"), effect, provisional))
 
 
 # --- queries ---------------------------------------------------------------------
@@ -207,7 +291,17 @@ def stored_rows(con, submission_id: int) -> StoredRows:
     partners = _dicts(con.execute(
         "SELECT action_code, stakeholder_type, organisation, participants, co2_reduction_t, content "
         "FROM partner_rows WHERE submission_id = ?", [submission_id]))
-    return StoredRows(submission_id, actions, values, partners)
+    # In 基準単位 as the views count it: the current 単位換算, else the ratio known at ingest.
+    energy = _dicts(con.execute(
+        "SELECT e.facility_code, coalesce(a.activity, e.activity) AS activity, e.supplier, e.menu, "
+        "       e.amount * CASE WHEN e.unit_key = a.base_unit_key THEN 1.0 "
+        "                       ELSE coalesce(cv.ratio, e.unit_ratio) END AS amount, a.base_unit "
+        "FROM energy_rows e LEFT JOIN v_factor_activities a ON a.activity_key = e.activity_key "
+        "LEFT JOIN (SELECT * FROM f_conversions "
+        "           WHERE factor_id = (SELECT factor_id FROM v_current_factor_set)) cv "
+        "  ON cv.activity = a.activity AND cv.unit_key = e.unit_key "
+        "WHERE e.submission_id = ? ORDER BY e.row_no", [submission_id]))
+    return StoredRows(submission_id, actions, values, partners, energy)
 
 
 def _names(con) -> dict[str, str]:
@@ -218,9 +312,14 @@ def _names(con) -> dict[str, str]:
 
 def preview_change(con, sub: Submission) -> SubmissionDiff:
     """Compare a validated submission with the active one of its department and FY."""
+    from pipeline.warehouse import operations
     base = active_submission_id(con, sub.department_code, sub.fiscal_year)
     stored = stored_rows(con, base) if base is not None else None
-    return compare(sub, stored, _names(con))
+    factors = facility_names = None
+    if sub.energy or (stored is not None and stored.energy):
+        factors = operations.current_factors(con)
+        facility_names = dict(con.execute("SELECT facility_code, facility_name FROM v_facilities").fetchall())
+    return compare(sub, stored, _names(con), factors, facility_names)
 
 
 # --- tables for display --------------------------------------------------------------
@@ -257,3 +356,18 @@ def partner_frame(diff: SubmissionDiff) -> pd.DataFrame:
             for kind, group in ((ADDED, diff.partners_added), (REMOVED, diff.partners_removed))
             for p in group]
     return pd.DataFrame(rows, columns=list(txt.PARTNER_DIFF_COLUMNS))
+
+
+def _amount(value: float | None) -> str:
+    if value is None:
+        return txt.BLANK
+    return f"{value:,.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:,.3g}"
+
+
+def energy_frame(diff: SubmissionDiff) -> pd.DataFrame:
+    """One row per facility × activity × supplier × menu that changes, amounts in 基準単位."""
+    rows = [(e.facility_code, diff.facility_names.get(e.facility_code, ""), e.activity,
+             e.supplier or "", e.menu or "", txt.CHANGE_KINDS[e.kind], _amount(e.before),
+             _amount(e.after), e.base_unit or "", txt.energy_effect(e.effect_t, e.provisional))
+            for e in diff.energy]
+    return pd.DataFrame(rows, columns=list(txt.ENERGY_DIFF_COLUMNS))

@@ -73,7 +73,9 @@ class FactorSet:
         self.suppliers: dict[str, dict[str, str]] = {}      # activity -> supplier key -> name
         self.menus: dict[tuple[str, str], set[str]] = {}     # (activity, supplier key) -> menu keys
         self.electric: set[str] = {f.activity for f in self.factors if f.supplier is not None}
+        self._by_activity: dict[str, list[Factor]] = {}
         for f in self.factors:
+            self._by_activity.setdefault(f.activity, []).append(f)
             if f.supplier is None:
                 continue
             skey = name_key(f.supplier)
@@ -97,6 +99,38 @@ class FactorSet:
         if key == unit_key(activity.base_unit):
             return 1.0
         return self.conversions.get((activity.name, key))
+
+    def choose(self, activity: str, supplier: str | None, menu: str | None,
+               fiscal_year: int) -> Factor | None:
+        """The factor the rule of §8.2 picks for a row of usage in `fiscal_year` (the same
+        rule as the view v_factor_choice, for what is not stored yet: the upload preview).
+        The latest FY up to `fiscal_year` first; within it, for electricity, the supplier and
+        menu, then the supplier with blank menu, then 代替値.  `factor_year < fiscal_year`
+        means provisional."""
+        skey, mkey = name_key(supplier), name_key(menu)
+        electric = self.is_electric(activity)
+        best, best_rank = None, None
+        for f in self._by_activity.get(activity, ()):
+            if f.fiscal_year > fiscal_year:
+                continue
+            if not electric:
+                priority = 0
+            else:
+                fs, fm = name_key(f.supplier), name_key(f.menu)
+                if skey is not None and mkey is not None and fs == skey and fm == mkey:
+                    priority = 1
+                elif fs == FALLBACK_KEY and fm is None:
+                    priority = 3
+                elif skey is not None and fs == skey and fm is None:
+                    priority = 2
+                elif fs is None:
+                    priority = 4
+                else:
+                    continue
+            rank = (-f.fiscal_year, priority)
+            if best_rank is None or rank < best_rank:
+                best, best_rank = f, rank
+        return best
 
     def units(self, activity: Activity) -> list[str]:
         """The allowed units of an activity as written: 基準単位 first."""

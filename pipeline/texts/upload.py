@@ -97,6 +97,21 @@ METRIC_PARTNERS = "連携主体 追加／削除"
 ACTIONS_CHANGES = "取組実績の変更"
 INDICATOR_CHANGES = "指標実績の変更（変更前 → 変更後）"
 PARTNER_CHANGES = "連携主体の追加・削除"
+ENERGY_CHANGES = "エネルギー使用量の変更（施設・活動区分・電気事業者・メニューごと、基準単位で合計）"
+ENERGY_ROWS_SUMMARY = "、エネルギー使用量 {energy} 行"
+
+
+def energy_total_effect(effect_t: float) -> str:
+    return f"この提出による排出量の増減（事務事業編、今年度の排出係数で計算）: {effect_t:+,.3f} t-CO2"
+
+
+def energy_effect(effect_t: float | None, provisional: bool) -> str:
+    """The emission effect of one energy row's change, in t-CO2e."""
+    if effect_t is None:
+        return "（係数なし）"
+    return f"{effect_t:+,.3f}" + ("（暫定）" if provisional else "")
+
+
 CONFIRM = "この内容で提出する"
 CANCEL = "取り消す"
 CANCELLED = "取り消しました。何も登録していません。"
@@ -107,6 +122,8 @@ CHANGE_KINDS = {"new": "新規", "changed": "変更", "removed": "削除", "adde
 ACTION_DIFF_COLUMNS = (_c.COL_ACTION_CODE, _c.COL_ACTION_NAME, "区分", "項目", "変更前", "変更後")
 INDICATOR_DIFF_COLUMNS = (_c.COL_INDICATOR_CODE, _c.COL_INDICATOR_NAME, _c.COL_ACTUAL_YEAR, "区分",
                           "変更前", "変更後", "備考の変更")
+ENERGY_DIFF_COLUMNS = (_c.COL_FACILITY_CODE, _c.COL_FACILITY_NAME, _c.COL_ACTIVITY, _c.COL_SUPPLIER,
+                       _c.COL_MENU, "区分", "変更前", "変更後", _c.COL_BASE_UNIT, "排出量の増減（t-CO2）")
 PARTNER_DIFF_COLUMNS = ("区分", _c.COL_ACTION_CODE, _c.COL_STAKEHOLDER_TYPE, _c.COL_ORGANISATION,
                         _c.COL_PARTICIPANTS, _c.COL_CO2_REDUCTION, _c.COL_COLLABORATION)
 

@@ -1,13 +1,18 @@
 """The change preview: pure comparison, and against the active stored submission."""
 from __future__ import annotations
 
+import pytest
+
 from pipeline.ingest import contract as c
 from pipeline.access import diff
+from pipeline.ingest.energy import EnergyRow
+from pipeline.ingest.factors import validate_factors
 from pipeline import load
 from pipeline.warehouse import store
 from pipeline.ingest.validate import ActionReport, IndicatorValue, PartnerRow, Submission
 from pipeline.warehouse.schema import connect
 from tests import factories as f
+from tests import operations_factories as of
 from tests.upload_fixtures import _template_warehouse, d01_workbook, db, fast_hashing  # noqa: F401
 
 
@@ -36,9 +41,19 @@ def stored_partner(code, kind, org=None, people=None):
             "participants": people, "co2_reduction_t": None, "content": None}
 
 
-def sub(actions=(), values=(), partners=()):
-    return Submission("x.xlsx", 2024, "D01", actions=list(actions), indicator_values=list(values),
-                      partners=list(partners))
+def sub(actions=(), values=(), partners=(), energy=(), year=2024):
+    return Submission("x.xlsx", year, "D01", actions=list(actions), indicator_values=list(values),
+                      partners=list(partners), energy=list(energy))
+
+
+def energy(facility, activity, amount, unit=None, ratio=1.0, supplier=None, menu=None):
+    return EnergyRow(facility, None, activity, supplier, menu, unit or "kWh", ratio, (None,) * 12, amount,
+                     amount, "S2", None, c.SHEET_ENERGY, "A2")
+
+
+def stored_energy(facility, activity, amount, base_unit, supplier=None, menu=None):
+    return {"facility_code": facility, "activity": activity, "supplier": supplier, "menu": menu,
+            "amount": amount, "base_unit": base_unit}
 
 
 def test_first_submission_is_all_new():
@@ -132,3 +147,87 @@ def test_preview_against_the_active_submission(db):
                                       "B", "A"]
     assert diff.indicator_frame(d).iloc[0][["変更前", "変更後"]].tolist() == ["500", "650"]
     assert diff.partner_frame(d).iloc[0, 0] == "削除"
+
+
+# --- エネルギー使用量 ---------------------------------------------------------------------
+
+FACTORS = validate_factors(of.factor_workbook(), "factors.xlsx").factors
+
+
+def test_energy_before_and_after_in_the_base_unit_with_the_emission_effect():
+    old = diff.StoredRows(3, energy=[stored_energy("F001", "電気", 1860.0, "kWh", "A電力"),
+                                     stored_energy("F001", "都市ガス", 100.0, "m3"),
+                                     stored_energy("F001", "灯油", 200.0, "L")])
+    new = sub(energy=[
+        energy("F001", "電気", 1.86, "千kWh", 1000, supplier="Ａ電力"),   # same amount, other unit
+        energy("F001", "都市ガス", 100.0, "m3"), energy("F001", "都市ガス", 50.0, "m3"),  # two meters
+        energy("F001", "電気", 1000.0)])                                  # blank supplier: 代替値
+    d = diff.compare(new, old, factors=FACTORS, facility_names={"F001": "本庁舎"})
+    assert d.unchanged_energy == 1
+    by_kind = {(e.activity, e.kind): e for e in d.energy}
+    assert set(by_kind) == {("都市ガス", diff.CHANGED), ("電気", diff.NEW), ("灯油", diff.REMOVED)}
+    gas = by_kind[("都市ガス", diff.CHANGED)]
+    assert (gas.before, gas.after, gas.base_unit) == (100, 150, "m3")
+    assert gas.effect_t == pytest.approx(50 * 2.23 / 1000) and not gas.provisional
+    electricity = by_kind[("電気", diff.NEW)]
+    assert (electricity.before, electricity.after, electricity.supplier) == (None, 1000, None)
+    assert electricity.effect_t == pytest.approx(1000 * 0.44 / 1000)      # 代替値 FY2024
+    kerosene = by_kind[("灯油", diff.REMOVED)]
+    assert (kerosene.before, kerosene.after) == (200, None)
+    assert kerosene.effect_t == pytest.approx(-200 * 2.49 / 1000)
+    assert d.energy_effect_t == pytest.approx(0.1115 + 0.44 - 0.498)
+    assert d.count(diff.NEW) == 1 and d.count(diff.CHANGED) == 1 and d.count(diff.REMOVED) == 1
+    frame = diff.energy_frame(d).set_index(c.COL_ACTIVITY)
+    assert frame.loc["都市ガス"].tolist() == ["F001", "本庁舎", "", "", "変更", "100", "150", "m3", "+0.112"]
+    assert frame.loc["電気"][["変更前", "変更後", "排出量の増減（t-CO2）"]].tolist() == ["（空欄）", "1,000", "+0.440"]
+    assert frame.loc["灯油"][["区分", "変更後"]].tolist() == ["削除", "（空欄）"]
+
+
+def test_energy_supplier_and_menu_are_separate_rows_and_a_late_fy_is_provisional():
+    old = diff.StoredRows(3, energy=[stored_energy("F001", "電気", 1000.0, "kWh", "A電力")])
+    new = sub(energy=[energy("F001", "電気", 1000.0, supplier="A電力", menu="グリーン100")], year=2026)
+    d = diff.compare(new, old, factors=FACTORS)
+    assert [(e.menu, e.kind) for e in d.energy] == [("グリーン100", diff.NEW), (None, diff.REMOVED)]
+    assert [e.effect_t for e in d.energy] == [0.0, pytest.approx(-1000 * 0.38 / 1000)]
+    assert all(e.provisional for e in d.energy)                              # FY2024's factors
+    assert diff.energy_frame(d)["排出量の増減（t-CO2）"].tolist() == ["+0.000（暫定）", "-0.380（暫定）"]
+    # without a factor workbook the amounts still compare; no effect
+    bare = diff.compare(new, old)
+    assert [e.effect_t for e in bare.energy] == [None, None] and bare.energy_effect_t is None
+    assert diff.energy_frame(bare)["排出量の増減（t-CO2）"].tolist() == ["（係数なし）"] * 2
+
+
+def test_identical_energy_is_no_change():
+    old = diff.StoredRows(3, energy=[stored_energy("F001", "電気", 1500.0, "kWh")])
+    d = diff.compare(sub(energy=[energy("F001", "電気", 1500.0)]), old, factors=FACTORS)
+    assert d.is_empty and d.unchanged_energy == 1
+
+
+def test_energy_preview_against_the_active_submission_matches_the_views(db):
+    of.load_ops(db)
+    months = [100, 110, 120, 130, 140, 150, 160, 170, 180, 190, 200, 210]     # 1,860
+    first = of.d01_energy(2024, [of.energy_row("F001", "電気", "kWh", months=months, COL_SUPPLIER="A電力"),
+                                 of.energy_row("F001", "灯油", "L", annual=200)])
+    loaded = load.ingest_bytes([("v1.xlsx", first)], db, loaded_by="test")[0]
+    assert loaded.accepted, loaded.errors
+    second_bytes = of.d01_energy(2024, [
+        of.energy_row("F001", "電気", "千kWh", annual=2.0, COL_SUPPLIER="A電力"),
+        of.energy_row("F001", "都市ガス", "千m3", annual=0.1)])
+
+    def total(con):
+        return con.execute("SELECT sum(t_co2) FROM v_facility_emissions WHERE fiscal_year = 2024").fetchone()[0]
+
+    with connect(db) as con:
+        second = load.check(second_bytes, "v2.xlsx", load._plan_for_checks(con))
+        assert second.accepted, second.errors
+        d = diff.preview_change(con, second)
+        before = total(con)
+    assert d.base_submission_id == loaded.submission_id
+    assert [(e.activity, e.kind, e.before, e.after, e.base_unit) for e in d.energy] == [
+        ("電気", diff.CHANGED, 1860, 2000, "kWh"), ("都市ガス", diff.NEW, None, 100, "m3"),
+        ("灯油", diff.REMOVED, 200, None, "L")]
+    assert d.facility_names["F001"] == "本庁舎"
+    assert d.energy_effect_t == pytest.approx(140 * 0.38 / 1000 + 100 * 2.23 / 1000 - 200 * 2.49 / 1000)
+    assert load.ingest_bytes([("v2.xlsx", second_bytes)], db, loaded_by="test")[0].accepted
+    with connect(db) as con:                         # what the preview said is what the views now show
+        assert total(con) - before == pytest.approx(d.energy_effect_t)

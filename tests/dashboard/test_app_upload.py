@@ -236,3 +236,30 @@ def test_hq_loads_a_revised_master_from_the_page(db):
         assert con.execute("SELECT actor FROM audit_log WHERE action = 'master' ORDER BY event_id DESC"
                            ).fetchone()[0] == "hq"
     assert not [u for u in page("d1").file_uploader if u.key.startswith("master_file_")]
+
+
+def test_preview_lists_energy_changes_in_the_base_unit_with_their_effect(db):
+    from tests import operations_factories as of
+    of.load_ops(db)
+    months = [100, 110, 120, 130, 140, 150, 160, 170, 180, 190, 200, 210]     # 1,860 kWh
+    first = of.d01_energy(2024, [of.energy_row("F001", "電気", "kWh", months=months, COL_SUPPLIER="A電力"),
+                                 of.energy_row("F001", "灯油", "L", annual=200)])
+    at = upload(page("d1"), "v1.xlsx", first, year=2024)
+    energy = next(d.value for d in at.dataframe if c.COL_FACILITY_CODE in d.value.columns)
+    assert energy[["施設名", c.COL_ACTIVITY, "区分", "変更後", c.COL_BASE_UNIT]].values.tolist() == [
+        ["本庁舎", "電気", "新規", "1,860", "kWh"], ["本庁舎", "灯油", "新規", "200", "L"]]
+    assert any("エネルギー使用量 2 行" in m.value for m in at.caption)
+    at.button(key="upload_confirm").click().run()
+    assert [s[4] for s in stored(db)] == ["v1.xlsx"]
+    # v2: 2 千kWh instead of 1,860 kWh, 都市ガス new, 灯油 gone
+    second = of.d01_energy(2024, [of.energy_row("F001", "電気", "千kWh", annual=2, COL_SUPPLIER="A電力"),
+                                  of.energy_row("F001", "都市ガス", "m3", annual=100)])
+    upload(at, "v2.xlsx", second, year=2024)
+    assert [m.value for m in at.metric] == ["1", "1", "1", "0 / 0"]
+    energy = next(d.value for d in at.dataframe if c.COL_FACILITY_CODE in d.value.columns)
+    assert energy[[c.COL_ACTIVITY, c.COL_SUPPLIER, "区分", "変更前", "変更後", c.COL_BASE_UNIT,
+                   "排出量の増減（t-CO2）"]].values.tolist() == [
+        ["電気", "A電力", "変更", "1,860", "2,000", "kWh", "+0.053"],        # 140 kWh × 0.38
+        ["都市ガス", "", "新規", "（空欄）", "100", "m3", "+0.223"],          # 100 m3 × 2.23
+        ["灯油", "", "削除", "200", "（空欄）", "L", "-0.498"]]               # 200 L × 2.49
+    assert any("-0.222 t-CO2" in m.value for m in at.caption)

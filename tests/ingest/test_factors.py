@@ -123,3 +123,25 @@ def test_factors_command(tmp_path):
     assert out["errors"][0]["sheet"] == c.FACTOR_FACTORS and out["errors"][0]["cell"] == "B22"
     assert "排出係数!B22" in proc.stderr
     run("factors", tmp_path / "missing.xlsx", db=db, check_rc=1)
+
+
+def test_choose_follows_the_rule_of_8_2():
+    """FactorSet.choose (the upload preview's) picks what v_factor_choice picks."""
+    fs = validate_factors(of.factor_workbook(), "f.xlsx").factors
+
+    def pick(activity, supplier, menu, year):
+        chosen = fs.choose(activity, supplier, menu, year)
+        return None if chosen is None else (chosen.fiscal_year, chosen.factor)
+
+    assert pick("電気", "A電力", "グリーン100", 2024) == (2024, 0.0)      # supplier and menu
+    assert pick("電気", "Ａ電力", "グリーン１００", 2024) == (2024, 0.0)   # compared after NFKC
+    assert pick("電気", "A電力", "別メニュー", 2024) == (2024, 0.38)      # supplier, blank menu
+    assert pick("電気", "B電力", None, 2024) == (2024, 0.44)             # B電力 has no FY2024 row: 代替値
+    assert pick("電気", "B電力", None, 2023) == (2023, 0.50)
+    assert pick("電気", None, None, 2024) == (2024, 0.44)                # blank supplier: 代替値
+    assert pick("電気", "代替値", None, 2024) == (2024, 0.44)
+    assert pick("電気", "A電力", None, 2026) == (2024, 0.38)             # provisional: the latest earlier FY
+    assert pick("電気", "A電力", None, 2020) == (2013, 0.55)
+    assert pick("都市ガス", None, None, 2024) == (2024, 2.23)            # no supplier for fuels
+    assert pick("公用車走行（ガソリン）", None, None, 2013) is None       # no factor that early
+    assert pick("重油", None, None, 2024) is None
