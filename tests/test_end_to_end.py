@@ -16,6 +16,7 @@ from pipeline.cli import main as cli
 from pipeline.ingest import contract as c
 from pipeline.warehouse.schema import connect
 from tests import factories as f
+from tests import operations_factories as of
 from tests.factories import action_row, partner_row
 from tests.ingest.test_template import fill_template_example
 
@@ -87,10 +88,19 @@ def spelling_workbooks() -> dict[str, bytes]:
                         (None, None)):                         # 2024: formula, below
         ws.append(["I01", value, year])
     ws["B8"] = "=1000+300"                                     # cached value patched in below
+    # エネルギー使用量 (§8.3): amounts in section 3's spellings, codes and units in any width.
+    ws = wb.create_sheet(c.SHEET_ENERGY)
+    ws.append(list(c.ENERGY_SHEET.headers))
+    months = ["1,234", "１，２３４", "1234.5", "  1500  ", 1000, None, 100, 100, 100, 100, 100, 100]
+    ws.append(["F001", "本庁舎", "電気 ", "Ａ電力", None, "ｋＷｈ", *months, "8,102.5", None])
+    ws["L2"] = "=1000+300"                                     # 9月: a formula's cached value
+    ws.append([" ｆ００１ ", None, "都市ガス", None, None, "ｍ３", *[None] * 12, "１，０００", None])
+    ws.append(["F001", None, "灯油", None, None, "kL", *[None] * 12, "  2.5  ", "数字は文字で入力"])
     books["d01_2024"] = f.to_bytes(wb)
-    member = f.sheet_member(books["d01_2024"], c.SHEET_INDICATORS)
-    books["d01_2024"] = f.patch_zip(books["d01_2024"], member, lambda x: x.replace(
-        b"<f>1000+300</f><v />", b"<f>1000+300</f><v>1300</v>"))
+    for sheet in (c.SHEET_INDICATORS, c.SHEET_ENERGY):
+        member = f.sheet_member(books["d01_2024"], sheet)
+        books["d01_2024"] = f.patch_zip(books["d01_2024"], member, lambda x: x.replace(
+            b"<f>1000+300</f><v />", b"<f>1000+300</f><v>1300</v>"))
 
     # D02, FY R6年度: title rows, columns in any order, an extra sheet, percentages.
     wb = openpyxl.Workbook()
@@ -116,6 +126,13 @@ def spelling_workbooks() -> dict[str, bytes]:
     ws.append(list(c.PARTNERS_SHEET.headers))
     ws.append(["A003", "事業者", "交通事業者", "１２", "1,234", "連携"])
     ws.append(["A003", " 国 ", None, None, None, None])
+    ws = wb.create_sheet(c.SHEET_ENERGY)                        # a title row, columns reversed
+    ws.append(["エネルギー使用量（令和6年度）"])
+    headers = [h for h in reversed(c.ENERGY_SHEET.headers) if h not in c.MONTH_HEADERS]
+    ws.append(headers)
+    row = {c.COL_FACILITY_CODE: "Ｆ００２", c.COL_ACTIVITY: "電気", c.COL_SUPPLIER: "B電力",
+           c.COL_UNIT: "千kWh", c.COL_ANNUAL: "１２．５"}
+    ws.append([row.get(h) for h in headers])
     books["d02_2024"] = f.to_bytes(wb)
     return books
 
@@ -124,7 +141,7 @@ def master_with_spellings() -> bytes:
     indicators = [dict(i) for i in f.INDICATORS]
     indicators[0][c.COL_TARGET_YEAR] = "令和12(2030)年度"
     indicators[1][c.COL_BASE_YEAR] = "H25"
-    return f.small_master(**{c.MASTER_INDICATORS: indicators})
+    return of.ops_master(indicators=indicators)        # with 組織 / 施設 / 事務事業目標 (§8.1)
 
 
 def check_spellings(db) -> None:
@@ -159,11 +176,22 @@ def check_spellings(db) -> None:
                               ).fetchall()
         assert budgets == [(12000,)]
         assert con.execute("SELECT count(*) FROM v_submissions WHERE status = 'active'").fetchone()[0] == 5
+        # エネルギー使用量: months 1,234 + １，２３４ + 1234.5 + 1500 + 1000 + (=1000+300) + 6 × 100
+        energy = con.execute(
+            "SELECT facility_code, activity, amount, base_unit, factor, source_cells FROM v_facility_emissions "
+            "WHERE fiscal_year = 2024 ORDER BY facility_code, activity").fetchall()
+        assert energy == [("F001", "灯油", 2500.0, "L", 2.49, "S4"),
+                          ("F001", "都市ガス", 1000.0, "m3", 2.23, "S3"),
+                          ("F001", "電気", 8102.5, "kWh", 0.38, "G2:R2"),     # Ａ電力 = A電力
+                          ("F002", "電気", 12500.0, "kWh", 0.44, "B3")]       # B電力 FY2024: 代替値
 
 
 def load_all(db, master: bytes, books: dict[str, bytes], suffix=".xlsx"):
-    result, _, _ = __import__("pipeline.load", fromlist=["x"]).load_master_bytes(master, "m" + suffix, db)
+    from pipeline import load
+    result, _, _ = load.load_master_bytes(master, "m" + suffix, db)
     assert result.accepted, result.errors
+    factors, _, _ = load.load_factors_bytes(of.factor_workbook(), "factors.xlsx", db)
+    assert factors.accepted, factors.errors
     reports = f.ingest_all(db, *[(name + suffix, data) for name, data in books.items()])
     for r in reports:
         assert r.accepted, (r.file, [(p.location, p.message) for p in r.errors])
@@ -175,6 +203,7 @@ def test_every_spelling_lands_right_in_the_views(tmp_path):
     reports = load_all(db, master_with_spellings(), spelling_workbooks())
     warn = {r.file: [(p.sheet, p.cell) for p in r.warnings] for r in reports}
     assert warn["d02_2024.xlsx"] == [(c.SHEET_INDICATORS, "C6")]        # 未把握
+    assert not [w for w in warn["d01_2024.xlsx"] if w[0] == c.SHEET_ENERGY]   # every spelling is clean
     check_spellings(db)
 
 

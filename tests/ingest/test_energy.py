@@ -167,3 +167,18 @@ def test_title_rows_and_shuffled_columns(db):
     report, = ingest(db, data)
     assert report.accepted, located(report.errors)
     assert stored(db)[0][6] == "T4"
+
+
+def test_section_3_minus_signs_are_negative_amounts_hence_errors(db):
+    """△12 and ▲12 read as −12 (section 3); an amount may not be negative (§8.3)."""
+    months = ["1,234", "△12", "１，２３４"] + MONTHS[3:]
+    rows = [of.energy_row("F001", "電気", "kWh", months=months),                 # H2 △ in 5月
+            of.energy_row("F001", "灯油", "L", annual="▲12"),                    # S3
+            of.energy_row("F001", "都市ガス", "m3", annual="－５")]                # S4 full-width minus
+    report, = ingest(db, of.d01_energy(2024, rows))
+    assert not report.accepted
+    assert sorted(located(report.errors)) == [(c.SHEET_ENERGY, "H2"), (c.SHEET_ENERGY, "S3"),
+                                              (c.SHEET_ENERGY, "S4")]
+    assert {p.value for p in report.errors} == {"△12", "▲12", "－５"}
+    assert all("負の値" in p.message for p in report.errors)
+    assert stored(db) == []

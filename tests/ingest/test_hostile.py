@@ -25,6 +25,7 @@ from pipeline import load
 from pipeline.texts import safety as stxt
 from pipeline.texts import validation as vtxt
 from tests import factories as f
+from tests import operations_factories as of
 
 ROOT = Path(__file__).resolve().parents[2]
 MEMORY_BOUND_MB = 300           # generous: the 10 MB cell alone is ~10–40 MB as Python text
@@ -139,6 +140,25 @@ def encrypted() -> bytes:
     return data
 
 
+# The same attacks on the optional sheet エネルギー使用量 (contract §8.3).
+ENERGY_BASE = of.d01_energy(2023, [of.energy_row("F001", "電気", "kWh", annual=1000)])
+ENERGY_PART = sheet_part(ENERGY_BASE, c.SHEET_ENERGY)
+ENERGY_MONTH_COLUMN = "ABCDEFGHIJKLMNOPQRST"[list(c.ENERGY_SHEET.headers).index(c.MONTH_HEADERS[0])]
+
+
+def hundred_thousand_energy_rows() -> bytes:
+    headers = [c.COL_FACILITY_CODE, c.COL_ACTIVITY, c.COL_UNIT, c.COL_ANNUAL]
+    rows = [headers] + [["F001", "電気", "kWh", i] for i in range(100_000)]
+    return rezip(ENERGY_BASE, replace={ENERGY_PART: sheet_xml(rows)})
+
+
+def ten_megabyte_energy_cell() -> bytes:
+    text = base64.b64encode(os.urandom(7_500_000)).decode()
+    headers = list(c.ENERGY_SHEET.headers)
+    row = {c.COL_FACILITY_CODE: "F001", c.COL_ACTIVITY: "電気", c.COL_UNIT: "kWh", c.MONTH_HEADERS[0]: text}
+    return rezip(ENERGY_BASE, replace={ENERGY_PART: sheet_xml([headers, [row.get(h, "") for h in headers]])})
+
+
 CASES = {
     # name: (builder, expected message (start), memory bound)
     "decompression-bomb": (bomb, None, SMALL_MEMORY_BOUND_MB),
@@ -151,6 +171,9 @@ CASES = {
     "word-document": (word_document, stxt.NOT_A_WORKBOOK, SMALL_MEMORY_BOUND_MB),
     "100000-rows": (hundred_thousand_rows, vtxt.too_many_rows(c.MAX_ROWS_PER_SHEET), MEMORY_BOUND_MB),
     "10MB-cell": (ten_megabyte_cell, None, MEMORY_BOUND_MB),
+    "100000-energy-rows": (hundred_thousand_energy_rows, vtxt.too_many_rows(c.MAX_ROWS_PER_SHEET),
+                           MEMORY_BOUND_MB),
+    "10MB-energy-cell": (ten_megabyte_energy_cell, None, MEMORY_BOUND_MB),
 }
 
 
@@ -158,8 +181,7 @@ CASES = {
 def hostile_db(tmp_path_factory) -> tuple[Path, Path]:
     d = tmp_path_factory.mktemp("hostile")
     db = d / "w.duckdb"
-    result, _, _ = load.load_master_bytes(f.small_master(), "master.xlsx", db)
-    assert result.accepted
+    of.load_ops(db)                           # facilities and factors: the energy sheet is read
     warm = d / "warm.xlsx"
     warm.write_bytes(BASE)
     return db, warm
@@ -196,3 +218,6 @@ def test_hostile_file_is_refused_within_bounds(hostile_db, tmp_path, name):
         located = [e for e in report["errors"] if e["sheet"] == c.SHEET_ACTIONS and e["cell"]]
         col = "ABCDEFGHIJ"[list(c.ACTIONS_SHEET.headers).index(c.COL_RESULT)]
         assert any(e["cell"] == f"{col}2" for e in located), report["errors"]
+    if name == "10MB-energy-cell":
+        located = [e["cell"] for e in report["errors"] if e["sheet"] == c.SHEET_ENERGY]
+        assert f"{ENERGY_MONTH_COLUMN}2" in located, report["errors"]

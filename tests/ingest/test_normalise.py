@@ -418,3 +418,23 @@ def test_property_parsers_only_raise_value_error(text):
             parse(text)
         except ValueError:
             pass
+
+
+def test_squeeze_and_ascii_upper_match_the_character_rules():
+    """The fast forms: every Unicode whitespace and the invisible characters go, only a–z change case."""
+    from pipeline.ingest import normalise as n
+    everything = "".join(chr(i) for i in range(0x110000) if not 0xD800 <= i <= 0xDFFF)
+    assert n._squeeze(everything) == "".join(ch for ch in everything
+                                              if not ch.isspace() and ch not in n._INVISIBLE)
+    assert n._ascii_upper(everything) == "".join(ch.upper() if ch.isascii() else ch for ch in everything)
+
+
+def test_a_huge_text_is_not_a_number_and_costs_little():
+    import resource
+    text = "x1" * 5_000_000                               # a 10-million-character cell
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    for parse in (parse_number, parse_year):
+        with pytest.raises(ValueError):
+            parse(text)
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert grown_mb < 150, grown_mb                       # was ~700 MB (a list of 10 M characters)
