@@ -24,6 +24,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.texts import backup as txt
+from pipeline.warehouse import files
 from pipeline.warehouse.schema import WarehouseError, connect, db_path, writer_lock
 
 # The views the dashboard and outside tools rely on (contract section 6).
@@ -60,33 +61,8 @@ def default_backup_path(db: Path) -> Path:
     return db.parent / "backups" / f"{db.stem}-{_stamp()}.duckdb"
 
 
-def _sql_string(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-def _sql_ident(value: str) -> str:
-    return '"' + value.replace('"', '""') + '"'
-
-
 def _remove(path: Path) -> None:
-    for p in (path, Path(str(path) + ".wal")):
-        try:
-            p.unlink()
-        except FileNotFoundError:
-            pass
-
-
-def _fsync(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    files.remove(path, files.wal(path))
 
 
 def verify(path: str | os.PathLike) -> int:
@@ -117,7 +93,7 @@ def verify(path: str | os.PathLike) -> int:
             "WHERE table_schema = 'main' AND table_type = 'BASE TABLE'").fetchall()]
         for table in base:
             # hash() of the whole row makes DuckDB read (and checksum) every column.
-            con.execute(f"SELECT count(hash(t)) FROM {_sql_ident(table)} AS t").fetchone()
+            con.execute(f"SELECT count(hash(t)) FROM {files.sql_ident(table)} AS t").fetchone()
         return con.execute("SELECT count(*) FROM submissions").fetchone()[0]
     except duckdb.Error as exc:
         raise BackupError(txt.backup_invalid(path, _first_line(exc))) from exc
@@ -140,14 +116,9 @@ def backup(db=None, out: str | os.PathLike | None = None, *, timeout: float = 60
     _remove(tmp)
     try:
         with connect(db, write=True, timeout=timeout) as con:
-            source = con.execute("SELECT current_database()").fetchone()[0]
-            con.execute(f"ATTACH {_sql_string(str(tmp))} AS pdca_backup")
-            try:
-                con.execute(f"COPY FROM DATABASE {_sql_ident(source)} TO pdca_backup")
-            finally:
-                con.execute("DETACH pdca_backup")
+            files.copy_database(con, tmp, "pdca_backup")
         submissions = verify(tmp)
-        _fsync(tmp)
+        files.fsync(tmp)
         os.replace(tmp, out)
     finally:
         _remove(tmp)
@@ -175,12 +146,12 @@ def restore_backup(backup_file: str | os.PathLike, db=None, *, timeout: float = 
             submissions = verify(tmp)
         except BackupError as exc:
             raise BackupError(str(exc).replace(str(tmp), str(source))) from exc
-        _fsync(tmp)
+        files.fsync(tmp)
         # The writer lock only: opening the (maybe damaged) current file is not needed.
         # (Its clean exit also refreshes the read-only copy from the restored file.)
         with writer_lock(db, timeout=timeout):
             aside = None
-            wal = Path(str(db) + ".wal")
+            wal = files.wal(db)
             if db.exists() or wal.exists():
                 aside = db.with_name(f"{db.name}.before-restore-{_stamp()}")
                 if db.exists():
@@ -190,9 +161,9 @@ def restore_backup(backup_file: str | os.PathLike, db=None, *, timeout: float = 
                         shutil.copy2(db, aside)
                 # A WAL left by the old file must not be replayed onto the restored one.
                 if wal.exists():
-                    os.replace(wal, Path(str(aside) + ".wal"))
+                    os.replace(wal, files.wal(aside))
             os.replace(tmp, db)
-            _fsync(db.parent)
+            files.fsync(db.parent)
     finally:
         _remove(tmp)
     return RestoreInfo(db, source, aside, submissions)

@@ -30,7 +30,7 @@ from filelock import FileLock, Timeout
 from pipeline.ingest import contract as c
 from pipeline.texts import publication as txt
 from pipeline.texts import warehouse as wtxt
-from pipeline.warehouse import schema, store
+from pipeline.warehouse import files, schema, store
 from pipeline.warehouse.council_tables import COUNCIL_TABLES
 
 TABLES_SQL = """
@@ -104,10 +104,6 @@ def _current_factor_id(con) -> int | None:
     return row[0] if row else None
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _snapshot(con, edition_id: int, table: str) -> None:
     """Copy `table`'s rows into edition_<table>, first giving the snapshot any column the
     table gained since the snapshot table was made."""
@@ -118,7 +114,7 @@ def _snapshot(con, edition_id: int, table: str) -> None:
         "WHERE table_schema = 'main' AND table_name = ?", [table]).fetchall())
     for col in _columns(con, table):
         if col not in have:
-            con.execute(f"ALTER TABLE {snap} ADD COLUMN {_quote(col)} {types[col]}")
+            con.execute(f"ALTER TABLE {snap} ADD COLUMN {files.sql_ident(col)} {types[col]}")
     con.execute(f"INSERT INTO {snap} BY NAME SELECT ? AS edition_id, * FROM {table}", [edition_id])
 
 
@@ -224,7 +220,7 @@ def _apply(con, ed: Edition) -> None:
     for table, (kind, columns) in sorted(layout.items()):
         if kind == "BASE TABLE" and "submission_id" in columns and table != "submissions" \
                 and not table.startswith("edition"):
-            con.execute(f"DELETE FROM {_quote(table)} WHERE submission_id > ?", [ed.max_submission_id])
+            con.execute(f"DELETE FROM {files.sql_ident(table)} WHERE submission_id > ?", [ed.max_submission_id])
     con.execute("DELETE FROM submissions WHERE submission_id > ?", [ed.max_submission_id])
     con.execute(
         "UPDATE submissions SET status = CASE WHEN submission_id IN "
@@ -236,7 +232,7 @@ def _apply(con, ed: Edition) -> None:
         con.execute(f"UPDATE {table} SET is_current = ({id_col} = ?)", [ed.factor_id])
     for table in COUNCIL_TABLES:
         snap = set(layout.get(f"edition_{table}", ("", []))[1])
-        cols = ", ".join(_quote(col) for col in layout[table][1] if col in snap)
+        cols = ", ".join(files.sql_ident(col) for col in layout[table][1] if col in snap)
         con.execute(f"DELETE FROM {table}")
         con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM edition_{table} "
                     "WHERE edition_id = ?", [ed.edition_id])
@@ -251,7 +247,7 @@ def _apply(con, ed: Edition) -> None:
 def _copy_database(con, live: Path, copy: Path) -> None:
     """Copy the open live warehouse to `copy`: the file itself after a checkpoint (fast),
     or DuckDB's COPY FROM DATABASE when the checkpoint leaves a write-ahead log behind."""
-    wal = Path(str(live) + ".wal")
+    wal = files.wal(live)
     try:
         con.execute("CHECKPOINT")
         clean = not wal.exists() or wal.stat().st_size == 0
@@ -260,16 +256,7 @@ def _copy_database(con, live: Path, copy: Path) -> None:
     if clean:
         shutil.copyfile(live, copy)
         return
-    source = con.execute("SELECT current_database()").fetchone()[0]
-    con.execute(f"ATTACH {_sql_string(str(copy))} AS pdca_edition")
-    try:
-        con.execute(f'COPY FROM DATABASE "{source}" TO pdca_edition')
-    finally:
-        con.execute("DETACH pdca_edition")
-
-
-def _sql_string(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
+    files.copy_database(con, copy, "pdca_edition")
 
 
 @contextmanager

@@ -45,7 +45,7 @@ import duckdb
 from filelock import FileLock
 
 from pipeline.texts import warehouse as txt
-from pipeline.warehouse import schema
+from pipeline.warehouse import files, schema
 
 log = logging.getLogger(__name__)
 
@@ -85,33 +85,13 @@ class Snapshot:
 
 # --- one refresh ------------------------------------------------------------------------------
 
-def _remove(*paths: Path) -> None:
-    for p in paths:
-        try:
-            p.unlink()
-        except FileNotFoundError:
-            pass
-
-
-def _fsync(path: Path) -> None:
+def _create_table(con, name: str, rows) -> None:
+    """A table `name` holding the Arrow table `rows`."""
+    con.register("_arrow_rows", rows)
     try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
+        con.execute(f"CREATE TABLE {files.sql_ident(name)} AS SELECT * FROM _arrow_rows")
     finally:
-        os.close(fd)
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _sql_string(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
+        con.unregister("_arrow_rows")
 
 
 #: Base tables no view reads and that have no place in memory: original files (BLOBs),
@@ -132,28 +112,19 @@ def read_views(db=None, *, timeout: float | None = 60.0) -> tuple[dict, float]:
             "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' "
             "AND database_name = current_database() AND NOT temporary").fetchall()
             if r[0] not in SKIP_TABLES]
-        con.execute("BEGIN TRANSACTION")
-        try:
-            rows = {t: con.sql(f"SELECT * FROM {_ident(t)}").to_arrow_table() for t in base}
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        con.execute("COMMIT")
+        with schema.transaction(con):
+            rows = {t: con.sql(f"SELECT * FROM {files.sql_ident(t)}").to_arrow_table() for t in base}
     held = time.monotonic() - start
     mem = duckdb.connect()
     try:
         for name, table in rows.items():
-            mem.register("_base_rows", table)
-            try:
-                mem.execute(f"CREATE TABLE {_ident(name)} AS SELECT * FROM _base_rows")
-            finally:
-                mem.unregister("_base_rows")
+            _create_table(mem, name, table)
         del rows
         mem.execute(schema.ddl())
         present = {r[0] for r in mem.execute(
             "SELECT table_name FROM information_schema.tables "
             "WHERE table_schema = 'main' AND table_type = 'VIEW'").fetchall()}
-        views = {n: mem.sql(f"SELECT * FROM {_ident(n)}").to_arrow_table()
+        views = {n: mem.sql(f"SELECT * FROM {files.sql_ident(n)}").to_arrow_table()
                  for n in views_to_copy() if n in present}
     finally:
         mem.close()
@@ -190,17 +161,13 @@ def refresh(db=None, *, timeout: float | None = 60.0) -> Snapshot:
         final = out_dir / COPY_NAME
         tag = f"{os.getpid()}-{threading.get_ident()}"
         tmp = out_dir / f".{COPY_NAME}.{tag}.tmp"
-        _remove(tmp, Path(str(tmp) + ".wal"))
+        files.remove(tmp, files.wal(tmp))
         side: list[tuple[Path, Path]] = []       # (temporary, final) Parquet/CSV files
         try:
             con = duckdb.connect(str(tmp))
             try:
                 for name, table in tables.items():
-                    con.register("_view_rows", table)
-                    try:
-                        con.execute(f"CREATE TABLE {_ident(name)} AS SELECT * FROM _view_rows")
-                    finally:
-                        con.unregister("_view_rows")
+                    _create_table(con, name, table)
                 con.execute(
                     f"CREATE TABLE {INFO_TABLE} AS SELECT ?::TIMESTAMP AS refreshed_at, "
                     "?::VARCHAR AS source, ?::VARCHAR[] AS tables",
@@ -209,31 +176,31 @@ def refresh(db=None, *, timeout: float | None = 60.0) -> Snapshot:
                     (out_dir / kind).mkdir(exist_ok=True)
                 for name in tables:
                     pq = out_dir / "parquet" / f".{name}.{tag}.tmp"
-                    con.execute(f"COPY {_ident(name)} TO {_sql_string(str(pq))} "
+                    con.execute(f"COPY {files.sql_ident(name)} TO {files.sql_string(str(pq))} "
                                 "(FORMAT parquet, COMPRESSION zstd)")
                     side.append((pq, out_dir / "parquet" / f"{name}.parquet"))
                     raw = out_dir / "csv" / f".{name}.{tag}.raw"
-                    con.execute(f"COPY {_ident(name)} TO {_sql_string(str(raw))} "
+                    con.execute(f"COPY {files.sql_ident(name)} TO {files.sql_string(str(raw))} "
                                 "(FORMAT csv, HEADER)")
                     csv = out_dir / "csv" / f".{name}.{tag}.tmp"
                     with open(csv, "wb") as dst, open(raw, "rb") as src:
                         dst.write(b"\xef\xbb\xbf")          # BOM: Excel reads it as UTF-8
                         shutil.copyfileobj(src, dst)
-                    _remove(raw)
+                    files.remove(raw)
                     side.append((csv, out_dir / "csv" / f"{name}.csv"))
                 con.execute("CHECKPOINT")
             finally:
                 con.close()
-            _fsync(tmp)
+            files.fsync(tmp)
             # A WAL beside the copy belongs to an older copy opened read-write by someone;
             # it must never be replayed onto the new file.
-            _remove(Path(str(final) + ".wal"))
+            files.remove(files.wal(final))
             os.replace(tmp, final)
             for src, dst in side:
                 os.replace(src, dst)
-            _fsync(out_dir)
+            files.fsync(out_dir)
         finally:
-            _remove(tmp, Path(str(tmp) + ".wal"), *(s for s, _ in side))
+            files.remove(tmp, files.wal(tmp), *(s for s, _ in side))
     return Snapshot(final, {n: t.num_rows for n, t in tables.items()},
                     time.monotonic() - started, read_seconds)
 
