@@ -25,11 +25,9 @@ from pathlib import Path
 from typing import Iterator
 
 import duckdb
-from filelock import FileLock, Timeout
 
 from pipeline.ingest import contract as c
 from pipeline.texts import publication as txt
-from pipeline.texts import warehouse as wtxt
 from pipeline.warehouse import files, schema, store
 from pipeline.warehouse.council_tables import COUNCIL_TABLES
 
@@ -285,18 +283,11 @@ def edition_warehouse(db=None, fiscal_year: int | None = None, *,
     tmpdir = Path(tempfile.mkdtemp(prefix="pdca-edition-"))
     copy = tmpdir / "edition.duckdb"
     try:
-        # The writers' lock, taken directly (a read must not ask for a read-only refresh),
-        # keeps every writer out while the file is copied.
-        lock = FileLock(str(live) + ".lock", timeout=60)
-        try:
-            lock.acquire()
-        except Timeout as exc:
-            raise schema.WarehouseBusy(wtxt.BUSY) from exc
-        try:
+        # The writers' lock keeps every writer out while the file is copied (a read: no
+        # read-only refresh asked for).
+        with schema.writer_lock(live, timeout=60, refresh=False):
             with schema.connect(live) as con:
                 _copy_database(con, live, copy)
-        finally:
-            lock.release()
         with schema.connect(copy) as con:
             _apply(con, ed)
         yield copy, ed

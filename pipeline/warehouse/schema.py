@@ -299,10 +299,12 @@ def _open(path: Path, timeout: float | None, *, write: bool = True,
 
 
 @contextmanager
-def writer_lock(path: str | os.PathLike | None = None, *, timeout: float = 60.0) -> Iterator[Path]:
+def writer_lock(path: str | os.PathLike | None = None, *, timeout: float = 60.0,
+                refresh: bool = True) -> Iterator[Path]:
     """The writers' lock (`<db>.lock`).  Every write to the warehouse holds it; when the
     block ends without an exception the write is committed, and the read-only copy for
-    other tools is asked to refresh (in the background: never fails or slows the write)."""
+    other tools is asked to refresh (in the background: never fails or slows the write).
+    `refresh=False`: a reader that only keeps writers out (copying the file) asks for none."""
     path = db_path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(path) + ".lock", timeout=timeout)
@@ -314,7 +316,8 @@ def writer_lock(path: str | os.PathLike | None = None, *, timeout: float = 60.0)
         yield path
     finally:
         lock.release()
-    _written(path)
+    if refresh:
+        _written(path)
 
 
 def _written(path: Path) -> None:
