@@ -50,7 +50,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from pipeline.warehouse import store
 from pipeline.texts import auth as txt
-from pipeline.warehouse.schema import connect, transaction
+from pipeline.warehouse.schema import connect, has_table, transaction
 
 ROLE_VIEWER = "viewer"
 ROLE_DEPARTMENT = "department"
@@ -159,13 +159,8 @@ def ensure_auth_schema(con) -> None:
     con.execute(AUTH_SCHEMA_SQL)
 
 
-def _has_table(con, name: str) -> bool:
-    return con.execute("SELECT count(*) FROM information_schema.tables "
-                       "WHERE table_name = ?", [name]).fetchone()[0] > 0
-
-
 def _has_accounts_table(con) -> bool:
-    return _has_table(con, "accounts")
+    return has_table(con, "accounts")
 
 
 def normalise_username(name: str) -> str:
@@ -398,7 +393,7 @@ def _well_formed(token: str | None) -> bool:
 
 def _end_sessions(con, key: str) -> None:
     """Delete every session and pending grant of an account (inside the caller's transaction)."""
-    if _has_table(con, "auth_sessions"):
+    if has_table(con, "auth_sessions"):
         con.execute("DELETE FROM auth_sessions WHERE username = ?", [key])
         con.execute("DELETE FROM auth_grants WHERE username = ?", [key])
 
@@ -468,7 +463,7 @@ def find_session(db, token: str | None) -> Session | None:
     if not _well_formed(token):
         return None
     with connect(db) as con:
-        if not _has_table(con, "auth_sessions"):
+        if not has_table(con, "auth_sessions"):
             return None
         row = con.execute(
             "SELECT a.username, a.role, a.department_code, a.display_name, s.expires_at "

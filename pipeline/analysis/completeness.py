@@ -23,19 +23,15 @@ from datetime import date
 import pandas as pd
 
 from pipeline.analysis.common import fetch, query
+from pipeline.warehouse.schema import has_table
 
 PRIORITY_ACTIONS = "(SELECT action_code FROM v_actions WHERE priority)"
 PRIORITY_MEASURES = "(SELECT DISTINCT measure_code FROM v_actions WHERE priority)"
 
 
-def _has(con, name: str) -> bool:
-    return con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
-                       [name]).fetchone()[0] > 0
-
-
 def has_facilities(con) -> bool:
     """Whether the warehouse holds the 事務事業編 facility inventory (section 8)."""
-    return _has(con, "v_facility_emissions") and _has(con, "v_facilities")
+    return has_table(con, "v_facility_emissions") and has_table(con, "v_facilities")
 
 
 @query
@@ -55,7 +51,7 @@ def missing_actions(con, fiscal_year: int, priority: bool = False) -> pd.DataFra
 
 def _auto_indicator_filter(con) -> str:
     """Indicators computed from the inventory (指標.自動算定, section 8.1) are never asked for."""
-    if _has(con, "v_indicator_auto"):
+    if has_table(con, "v_indicator_auto"):
         return " AND i.indicator_code NOT IN (SELECT indicator_code FROM v_indicator_auto)"
     return ""
 

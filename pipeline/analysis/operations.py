@@ -35,6 +35,7 @@ from pipeline.analysis.emissions import annual_rate
 from pipeline.ingest import contract as c
 from pipeline.texts import dashboard as dtxt
 from pipeline.texts import operations as txt
+from pipeline.warehouse.schema import has_table
 
 #: The organisation selector's value for the whole city government.
 WHOLE = ""
@@ -48,11 +49,6 @@ ACTIVITY_PALETTE = (BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, YELLOW, GREY, 
 
 def _org(organisation: str | None) -> str | None:
     return organisation or None
-
-
-def _has(con, name: str) -> bool:
-    return con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
-                       [name]).fetchone()[0] > 0
 
 
 def _marked(frame: pd.DataFrame) -> pd.DataFrame:
@@ -79,7 +75,7 @@ def _num(value) -> float | None:
 @query
 def has_inventory(con) -> bool:
     """Whether the current master has the 事務事業編 sheets (section 8.1: all four or none)."""
-    if not _has(con, "v_organisations"):
+    if not has_table(con, "v_organisations"):
         return False
     return con.execute("SELECT count(*) FROM v_organisations").fetchone()[0] > 0
 
@@ -87,7 +83,7 @@ def has_inventory(con) -> bool:
 @query
 def has_factors(con) -> bool:
     """Whether an emission factor workbook (排出係数表) is loaded."""
-    return _has(con, "v_current_factor_set") and \
+    return has_table(con, "v_current_factor_set") and \
         con.execute("SELECT count(*) FROM v_current_factor_set").fetchone()[0] > 0
 
 

@@ -388,6 +388,13 @@ def transaction(con):
         raise
 
 
+def has_table(con, name: str) -> bool:
+    """Whether the connection sees a table or view `name`: what a capability adds may be
+    missing from a file read as it is (through a read-only open, an older backup)."""
+    return con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+                       [name]).fetchone()[0] > 0
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     key = str(Path(path).resolve())
     if key in _schema_ready:
