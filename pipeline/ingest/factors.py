@@ -14,7 +14,7 @@ from pipeline.ingest import contract as c
 from pipeline.ingest import normalise
 from pipeline.ingest.problems import ERROR, Problem, RejectedFile
 from pipeline.ingest.reader import read_workbook
-from pipeline.ingest.tables import parse_table
+from pipeline.ingest.tables import parse_sheets
 from pipeline.texts import factors as txt
 from pipeline.texts import validation as vtxt
 
@@ -169,20 +169,10 @@ def validate_factors(data: bytes, file_name: str) -> FactorResult:
     except RejectedFile as exc:
         return FactorResult(file_name, None, [exc.problem], {})
     problems: list[Problem] = []
-    parsed = {}
-    for table in c.FACTOR_SHEETS:
-        grid = book.sheets.get(table.name)
-        if grid is None:
-            problems.append(Problem(table.name, None, vtxt.missing_sheet(table.name)))
-            continue
-        parsed[table.name] = parse_table(grid, table)
-        problems.extend(parsed[table.name].problems)
-    rows = {name: len(t.rows) for name, t in parsed.items()}
-    unreadable = {t.name for t in c.FACTOR_SHEETS
-                  if t.name not in parsed or not (parsed[t.name].rows or not parsed[t.name].problems)}
-
-    def table_rows(name):
-        return parsed[name].rows if name in parsed else []
+    sheets = parse_sheets(book, c.FACTOR_SHEETS, problems)
+    table_rows = sheets.rows
+    rows = sheets.counts()
+    unreadable = sheets.unreadable(c.FACTOR_SHEETS)
 
     fs = FactorSet()
     first_cell: dict[tuple, str] = {}

@@ -13,7 +13,7 @@ from pipeline.ingest import contract as c
 from pipeline.ingest import normalise
 from pipeline.ingest.problems import WARNING, Problem, RejectedFile
 from pipeline.ingest.reader import read_workbook
-from pipeline.ingest.tables import parse_table
+from pipeline.ingest.tables import parse_sheets
 from pipeline.texts import operations as otxt
 from pipeline.texts import validation as txt
 
@@ -154,28 +154,12 @@ def validate_master(data: bytes, file_name: str) -> MasterResult:
     except RejectedFile as exc:
         return MasterResult(file_name, None, [exc.problem], {})
     problems: list[Problem] = []
-    tables = {}
-    for table in c.MASTER_SHEETS:
-        grid = book.sheets.get(table.name)
-        if grid is None:
-            problems.append(Problem(table.name, None, txt.missing_sheet(table.name)))
-            continue
-        parsed = parse_table(grid, table)
-        problems.extend(parsed.problems)
-        tables[table.name] = parsed
-        _check_unique(table, parsed, problems)
-    rows = {name: len(t.rows) for name, t in tables.items()}
+    sheets = parse_sheets(book, c.MASTER_SHEETS, problems)
+    tables, table_rows = sheets.tables, sheets.rows
+    rows = sheets.counts()
     # Go on to the reference checks even when cells are bad: all errors at once.
     # Rows with a bad cell still register their code, so no cascade of broken refs.
-
-    def table_rows(name):
-        table = tables.get(name)
-        return table.rows if table is not None else []
-
-    # A sheet missing or without a usable header row: its error is enough, no
-    # broken-reference error for every row pointing into it.
-    unreadable = {t.name for t in c.MASTER_SHEETS
-                  if t.name not in tables or not (tables[t.name].rows or not tables[t.name].problems)}
+    unreadable = sheets.unreadable(c.MASTER_SHEETS)
 
     plan = MasterPlan()
     for r in table_rows(c.MASTER_DEPARTMENTS):
@@ -264,22 +248,6 @@ def _ref(unreadable, problems, sheet, row, field_name, header, known, target_she
                                 txt.broken_reference(header, code, target_sheet), value=code))
 
 
-def _check_unique(table, parsed, problems):
-    if not table.unique:
-        return
-    fields = [table.column(h).field for h in table.unique]
-    seen: dict[tuple, str] = {}
-    for r in parsed.rows:
-        key = tuple(r.values.get(f) for f in fields)
-        if any(k is None for k in key):
-            continue
-        ref = r.cell(fields[0])
-        if key in seen:
-            problems.append(Problem(table.name, ref, txt.duplicate_row(table.unique, key, seen[key])))
-        else:
-            seen[key] = ref
-
-
 # --- Section 8: 組織, 施設, 事務事業目標, 所管課.組織コード, 指標.自動算定 ----------------
 
 def _read_operations(book, tables, unreadable, plan: MasterPlan, problems: list[Problem]) -> dict[str, int]:
@@ -298,19 +266,10 @@ def _read_operations(book, tables, unreadable, plan: MasterPlan, problems: list[
     for table in c.MASTER_OPERATIONS_SHEETS:
         if table.name not in book.sheets:
             problems.append(Problem(table.name, None, otxt.operations_sheet_missing(table.name)))
-    parsed = {}
-    for table in present:
-        result = parse_table(book.sheets[table.name], table)
-        problems.extend(result.problems)
-        parsed[table.name] = result
-        _check_unique(table, result, problems)
-    rows = {name: len(t.rows) for name, t in parsed.items()}
-    bad = {t.name for t in c.MASTER_OPERATIONS_SHEETS
-           if t.name not in parsed or not (parsed[t.name].rows or not parsed[t.name].problems)}
-    unreadable = set(unreadable) | bad
-
-    def table_rows(name):
-        return parsed[name].rows if name in parsed else []
+    sheets = parse_sheets(book, present, problems)
+    parsed, table_rows = sheets.tables, sheets.rows
+    rows = sheets.counts()
+    unreadable = set(unreadable) | sheets.unreadable(c.MASTER_OPERATIONS_SHEETS)
 
     for r in table_rows(c.MASTER_ORGANISATIONS):
         v = r.values

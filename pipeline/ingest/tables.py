@@ -2,8 +2,9 @@
 
 Shared by the master and the submission validators: locating the header row,
 mapping columns by header text (order free), skipping blank rows and parsing
-each cell by its column kind.  Cross-row and cross-sheet rules live in the
-validators, not here.
+each cell by its column kind.  Cross-sheet rules live in the validators, not
+here; `parse_sheets` reads several sheets of a reference workbook (the master,
+the emission factors) at once, each with its unique key checked.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from pipeline.ingest import contract
 from pipeline.ingest import normalise
 from pipeline.ingest.contract import Column, TableSheet
 from pipeline.ingest.problems import Problem
-from pipeline.ingest.reader import SheetGrid
+from pipeline.ingest.reader import RawWorkbook, SheetGrid
 from pipeline.texts import validation as txt
 
 
@@ -314,3 +315,56 @@ def parse_table(grid: SheetGrid, table: TableSheet) -> ParsedTable:
         rows.append(row)
     problems.extend(required_problems)
     return ParsedTable(table.name, header + 1, rows, problems)
+
+
+@dataclass
+class ParsedSheets:
+    """Several sheets of one workbook, each parsed as its contract table."""
+    tables: dict[str, ParsedTable]
+
+    def rows(self, name: str) -> list[ParsedRow]:
+        table = self.tables.get(name)
+        return table.rows if table is not None else []
+
+    def counts(self) -> dict[str, int]:
+        return {name: len(t.rows) for name, t in self.tables.items()}
+
+    def unreadable(self, sheets) -> set[str]:
+        """Of `sheets`, those missing or without a usable header row: their own error is
+        enough, no broken-reference error for every row pointing into them."""
+        return {t.name for t in sheets if t.name not in self.tables
+                or not (self.tables[t.name].rows or not self.tables[t.name].problems)}
+
+
+def parse_sheets(book: RawWorkbook, sheets, problems: list[Problem]) -> ParsedSheets:
+    """Parse each of `sheets` (TableSheets) in `book`, adding to `problems` a missing sheet,
+    every bad cell and every repeat of a sheet's unique key.  Rows with a bad cell are kept
+    (their codes still count for references): all errors at once."""
+    tables = {}
+    for table in sheets:
+        grid = book.sheets.get(table.name)
+        if grid is None:
+            problems.append(Problem(table.name, None, txt.missing_sheet(table.name)))
+            continue
+        parsed = parse_table(grid, table)
+        problems.extend(parsed.problems)
+        tables[table.name] = parsed
+        check_unique(table, parsed, problems)
+    return ParsedSheets(tables)
+
+
+def check_unique(table: TableSheet, parsed: ParsedTable, problems: list[Problem]) -> None:
+    """A row repeating the unique key of an earlier one (`table.unique`) is an error."""
+    if not table.unique:
+        return
+    fields = [table.column(h).field for h in table.unique]
+    seen: dict[tuple, str] = {}
+    for r in parsed.rows:
+        key = tuple(r.values.get(f) for f in fields)
+        if any(k is None for k in key):
+            continue
+        ref = r.cell(fields[0])
+        if key in seen:
+            problems.append(Problem(table.name, ref, txt.duplicate_row(table.unique, key, seen[key])))
+        else:
+            seen[key] = ref
