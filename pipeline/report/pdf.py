@@ -122,35 +122,96 @@ class _Doc(FPDF):
 
     def grid(self, headers: list[str], rows: list[list[str]], widths: list[float],
              size: float = 8, numeric: set[int] = frozenset()):
-        """A table with repeated headings; numeric columns right-aligned."""
+        """A table with repeated headings; numeric columns right-aligned.
+
+        Laid out here rather than with fpdf2's `table()`, which wraps every cell twice
+        through multi_cell and took most of the report's time at ten times the demo's
+        size: lines are broken by character (the widths summed from the font's own
+        advance widths), each row is drawn as its cells' rectangles and one text call
+        per line, and the headings row is drawn again on top of every new page."""
         if not rows:
             self.para(txt.NONE_ROWS, 8.5)
             return
+        pad, line_h = 0.8, size * 0.5
+        x0 = self.l_margin
+        self.set_font(FAMILY, "B", size)
+        head = self._grid_row(headers, widths, pad, line_h)
         self.set_font(FAMILY, "", size)
-        aligns = ["RIGHT" if i in numeric else "LEFT" for i in range(len(headers))]
-        with self.table(col_widths=widths, width=sum(widths), align="LEFT",
-                        wrapmode=WrapMode.CHAR, line_height=size * 0.5,
-                        headings_style=FontFace(emphasis="BOLD", fill_color=HEAD_FILL),
-                        text_align=tuple(aligns), padding=0.8) as table:
-            head = table.row()
-            for h in headers:
-                head.cell(h)
-            for values in rows:
-                row = table.row()
-                for v in values:
-                    row.cell(v)
+        body = [self._grid_row(values, widths, pad, line_h) for values in rows]
+        right = [i in numeric for i in range(len(widths))]
+
+        def draw(row, bold: bool) -> None:
+            lines, height = row
+            if bold:
+                self.set_font(FAMILY, "B", size)
+                self.set_fill_color(*HEAD_FILL)
+            y, x = self.y, x0
+            for w, cell, to_right in zip(widths, lines, right):
+                self.rect(x, y, w, height, style="DF" if bold else "D")
+                top = y + (height - len(cell) * line_h) / 2
+                for k, (line, width) in enumerate(cell):
+                    baseline = top + k * line_h + line_h / 2 + 0.3 * self.font_size
+                    self._grid_text(x + (w - pad - width if to_right else pad), baseline, line,
+                                    w - 2 * pad, to_right, top + k * line_h, line_h)
+                x += w
+            self.y = y + height
+            if bold:
+                self.set_font(FAMILY, "", size)
+
+        if self.y + head[1] + body[0][1] > self.page_break_trigger:
+            self.add_page()
+        draw(head, True)
+        for row in body:
+            if self.y + row[1] > self.page_break_trigger:
+                self.add_page()
+                draw(head, True)
+            draw(row, False)
+        self.x = x0
         self.ln(2)
 
-    def image_png(self, png: bytes, width: float):
-        with_height = None
-        # keep the image on one page
-        from PIL import Image
-        with Image.open(io.BytesIO(png)) as im:
-            with_height = width * im.height / im.width
-        if self.get_y() + with_height > self.h - self.b_margin:
+    def _grid_row(self, values, widths, pad: float, line_h: float):
+        """Each cell's lines with their widths (mm), and the row's height."""
+        font, size = self.current_font, self.font_size_pt
+        cw, scale = font.cw, size * 0.001 / self.k
+        cells = []
+        for value, w in zip(values, widths):
+            room = (w - 2 * pad) / scale
+            lines = []
+            for part in str(value).split("\n"):
+                line, width = [], 0
+                for ch in part:
+                    adv = cw[ord(ch)]
+                    if line and width + adv > room:
+                        lines.append(("".join(line), width * scale))
+                        line, width = [], 0
+                    line.append(ch)
+                    width += adv
+                lines.append(("".join(line), width * scale))
+            cells.append(lines)
+        return cells, max(len(c) for c in cells) * line_h + 2 * pad
+
+    def _grid_text(self, x: float, baseline: float, line: str, room: float, to_right: bool,
+                   top: float, line_h: float) -> None:
+        if not line:
+            return
+        cmap = self.current_font.cmap
+        if all(ord(ch) in cmap for ch in line):
+            self.text(x, baseline, line)
+            return
+        # a glyph the body font lacks (e.g. ㎥): cell() draws it from the fallback font
+        self.set_xy(x - (room - self.get_string_width(line) if to_right else 0), top)
+        self.cell(room, line_h, line, align=Align.R if to_right else Align.L)
+
+    def chart(self, svg: str, width: float):
+        """A chart (SVG, drawn as vector paths and text) at the left margin, kept on one page."""
+        height = width * charts.svg_ratio(svg)
+        if self.get_y() + height > self.h - self.b_margin:
             self.add_page()
-        self.image(io.BytesIO(png), x=self.l_margin, w=width)
+        self.image(io.BytesIO(svg.encode("utf-8")), x=self.l_margin, w=width)
         self.ln(2)
+
+    def has_glyph(self, ch: str) -> bool:
+        return ord(ch) in self.fonts[FAMILY.lower()].cmap
 
 
 def _fonts() -> tuple[Path, Path]:
@@ -159,6 +220,12 @@ def _fonts() -> tuple[Path, Path]:
     if FONT_REGULAR.exists():
         return FONT_REGULAR, FONT_BOLD if FONT_BOLD.exists() else FONT_REGULAR
     raise ReportFontMissing(txt.FONT_MISSING)
+
+
+def _chart_font() -> tuple[str, Path]:
+    """The body font's family name (as the chart renderer knows it) and its folder."""
+    regular, _ = _fonts()
+    return ("IPAPGothic" if regular == IPA else charts.FONT), regular.parent
 
 
 def _index(path: Path) -> int:
@@ -221,7 +288,7 @@ def _summary(doc: _Doc, images: dict):
         [txt.L_PACE, pace],
     ]
     doc.grid([txt.COL["item"], txt.COL["value"]], rows, [60, 80], size=8)
-    doc.image_png(images["emissions"], 165)
+    doc.chart(images["emissions"], 165)
 
     doc.h2(txt.H_STATUS)
     total = sum(r.status_counts.values())
@@ -230,8 +297,8 @@ def _summary(doc: _Doc, images: dict):
              [[k, fmt_int(v)] for k, v in r.status_counts.items()] + [[txt.L_INDICATORS_TOTAL, fmt_int(total)]],
              [40, 30], numeric={1})
     y1 = doc.get_y()
-    doc.image(io.BytesIO(images["status"]), x=doc.l_margin + 85, y=y0, w=80)
-    doc.set_y(max(y1, y0 + 80 * images["status_ratio"]) + 2)
+    doc.image(io.BytesIO(images["status"].encode("utf-8")), x=doc.l_margin + 85, y=y0, w=80)
+    doc.set_y(max(y1, y0 + 80 * charts.svg_ratio(images["status"])) + 2)
 
     y0 = doc.get_y()
     doc.h2(txt.H_PDCA)
@@ -313,7 +380,7 @@ def _operations(doc: _Doc, images: dict) -> None:
                                "expected_t_co2", "reduction_pct", "status")],
              rows, [28, 24, 9, 32, 32, 22, 17, 12], size=7.5, numeric={1, 3, 4, 5, 6})
     if "operations_trend" in images:
-        doc.image_png(images["operations_trend"], 165)
+        doc.chart(images["operations_trend"], 165)
     if section.provisional:
         doc.para(otxt.PROVISIONAL_NOTE, 8.5)
 
@@ -336,7 +403,7 @@ def _operations(doc: _Doc, images: dict) -> None:
                                    "usage_effect_t", "factor_effect_t")],
                  rows, [30, 12, 26, 24, 24, 30, 30], size=7.5, numeric={2, 3, 4, 5, 6})
         if "operations_waterfall" in images:
-            doc.image_png(images["operations_waterfall"], 140)
+            doc.chart(images["operations_waterfall"], 140)
 
     doc.h2(otxt.REPORT_H_FACTORS)
     rows = [[f.activity, fmt_text(f.supplier), fmt_text(f.menu), fmt_text(f.factor_year), fmt_factor(f.factor),
@@ -348,17 +415,17 @@ def _operations(doc: _Doc, images: dict) -> None:
 
 
 def _operations_charts(report: ReportData) -> dict:
-    """The page's trend and waterfall charts of the whole government, print-themed."""
+    """The page's trend and waterfall charts of the whole government: (chart, width, height)."""
     section = report.operations
     if section is None:
         return {}
     from pipeline.analysis import operations as ops
     from pipeline.texts import operations as otxt
-    out = {"operations_trend": charts.print_png(ops.operations_trend_chart(
+    out = {"operations_trend": (ops.operations_trend_chart(
         section.trend, otxt.REPORT_CHART_TREND, otxt.TREND_SUBTITLE), 600, 160)}
     whole = section.changes[section.changes["organisation_code"].isna()]
     if not whole.empty:
-        out["operations_waterfall"] = charts.print_png(ops.waterfall_chart(
+        out["operations_waterfall"] = (ops.waterfall_chart(
             ops.waterfall_steps(whole), otxt.REPORT_CHART_WATERFALL), 480, 160)
     return out
 
@@ -384,7 +451,7 @@ def _policy(doc: _Doc, index: int, section, images: dict):
                                    "attainment_pct", "status")],
              rows, [16, 44, 12, 24, 24, 17, 17, 14, 12], size=7.5, numeric={3, 4, 5, 6, 7})
     if section.code in images:
-        doc.image_png(images[section.code], 165)
+        doc.chart(images[section.code], 165)
 
     doc.h2(txt.H_ACTIONS)
     doc.para(f"{txt.L_COMPLETE}: {txt.count_of(section.pdca.complete, section.pdca.actions)}", 9)
@@ -447,33 +514,35 @@ def _sources(doc: _Doc):
 
 # --- charts -------------------------------------------------------------------------
 
-def _ratio(png: bytes) -> float:
-    from PIL import Image
-    with Image.open(io.BytesIO(png)) as im:
-        return im.height / im.width
-
-
-def _render_charts(report: ReportData) -> dict:
-    """The dashboard's charts (pipeline.charts) on the dashboard's queries, print-themed."""
+def _chart_jobs(report: ReportData) -> dict:
+    """The dashboard's charts (pipeline.analysis) on the dashboard's queries: name →
+    (chart, width, height) for the print size."""
     from pipeline.analysis import attainment, emissions
-    pngs = {
-        "emissions": charts.print_png(emissions.emissions_chart(
+    jobs = {
+        "emissions": (emissions.emissions_chart(
             report.chart_emissions, report.chart_path, txt.CHART_EMISSIONS), 600, 140),
-        "status": charts.print_png(attainment.status_counts_chart(
-            report.chart_status, txt.CHART_STATUS), 300, 150),
+        "status": (attainment.status_counts_chart(report.chart_status, txt.CHART_STATUS), 300, 150),
     }
     for code, table in report.chart_attainment.items():
         if not table.empty:
-            pngs[code] = charts.print_png(attainment.attainment_chart(table, txt.CHART_ATTAINMENT), 520)
-    pngs.update(_operations_charts(report))
-    pngs["emissions_ratio"] = _ratio(pngs["emissions"])
-    pngs["status_ratio"] = _ratio(pngs["status"])
-    return pngs
+            jobs[code] = (attainment.attainment_chart(table, txt.CHART_ATTAINMENT), 520, None)
+    jobs.update(_operations_charts(report))
+    return jobs
+
+
+def _render_charts(report: ReportData, doc: "_Doc") -> dict:
+    """name → SVG of each chart, measured with the document's font and drawn in it."""
+    family, folder = _chart_font()
+    out = {}
+    for name, (chart, width, height) in _chart_jobs(report).items():
+        svg = charts.print_svg(chart, width, height, font=family, font_dir=folder)
+        out[name] = charts.svg_for_fpdf(svg, FAMILY, family, doc.has_glyph)
+    return out
 
 
 def render_pdf(report: ReportData) -> bytes:
-    images = _render_charts(report)
     doc = _Doc(report)
+    images = _render_charts(report, doc)
     _cover(doc)
     _summary(doc, images)
     for index, section in enumerate(report.sections, start=2):
