@@ -167,39 +167,36 @@ def _run_query(fn, db_path: str, args: tuple, kwargs: tuple):
         return fn(con, *args, **dict(kwargs))
 
 
+def _run_path(fn, db_path: str, args: tuple, kwargs: tuple):
+    return fn(db_path, *args, **dict(kwargs))
+
+
+def _until_changed(kind: str, run, fn, args: tuple, kwargs: dict):
+    """`run(fn, db path, args, kwargs)`, memoised under the warehouse's version token."""
+    path = db()
+    token = schema.version_token(path)
+    kw = tuple(sorted(kwargs.items()))
+    key = (kind, path, token, fn.__module__, fn.__qualname__, args, kw)
+    try:
+        result = _memoised(key, lambda: run(fn, path, args, kw))
+    except schema.WarehouseError as exc:
+        _warehouse_error(exc, path)
+    return _remember(result, key)
+
+
 def q(fn, *args, **kwargs):
     """Run a named query of pipeline.analysis (the function itself), cached until the
     warehouse changes.
 
     A warm rerun costs a stat of the warehouse file (its version token) and a dict
     lookup; the database is not opened."""
-    path = db()
-    token = schema.version_token(path)
-    kw = tuple(sorted(kwargs.items()))
-    key = ("q", path, token, fn.__module__, fn.__qualname__, args, kw)
-    try:
-        result = _memoised(key, lambda: _run_query(fn, path, args, kw))
-    except schema.WarehouseError as exc:
-        _warehouse_error(exc, path)
-    return _remember(result, key)
-
-
-def _run_path(fn, db_path: str, args: tuple, kwargs: tuple):
-    return fn(db_path, *args, **dict(kwargs))
+    return _until_changed("q", _run_query, fn, args, kwargs)
 
 
 def cached(fn, *args, **kwargs):
     """Call `fn(db_path, *args)` (any module-level pipeline function taking the warehouse
     path first), cached until the warehouse changes."""
-    path = db()
-    token = schema.version_token(path)
-    kw = tuple(sorted(kwargs.items()))
-    key = ("path", path, token, fn.__module__, fn.__name__, args, kw)
-    try:
-        result = _memoised(key, lambda: _run_path(fn, path, args, kw))
-    except schema.WarehouseError as exc:
-        _warehouse_error(exc, path)
-    return _remember(result, key)
+    return _until_changed("path", _run_path, fn, args, kwargs)
 
 
 def derive(fn, *args, **kwargs):
