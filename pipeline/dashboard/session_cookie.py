@@ -44,7 +44,8 @@ def route_url(path: str, **query: str) -> str:
     return base_path() + path + "?" + urlencode(query)
 
 
-def _secrets() -> dict:
+def secrets() -> dict:
+    """.streamlit/secrets.toml as a dict ({} when there is none)."""
     try:
         return st.secrets.to_dict()
     except Exception:
@@ -90,7 +91,7 @@ def _start_session(request: Request) -> Response:
     response = _redirect_response(request)
     if not _same_origin(request):
         return response
-    lifetime = auth.session_lifetime(_secrets())
+    lifetime = auth.session_lifetime(secrets())
     try:
         token = auth.redeem_grant(None, request.query_params.get("grant"), lifetime=lifetime)
     except WarehouseError:

@@ -31,7 +31,7 @@ import streamlit as st
 
 from pipeline.access import auth
 from pipeline.dashboard.session_cookie import (END_PATH, SESSION_COOKIE, START_PATH, route_url,
-                                              routes_mounted)
+                                              routes_mounted, secrets)
 from pipeline.texts import auth as txt
 from pipeline.warehouse.schema import WarehouseError, db_path, version_token
 
@@ -39,14 +39,6 @@ SESSION_USER = "_auth_username"
 SIDEBAR, PAGE = "sidebar", "page"
 SIDEBAR_BOX = "auth_sidebar_box"          # the sidebar's sign-in expander (open: True)
 _FORM = "auth_sign_in"
-
-
-def secrets() -> dict:
-    """.streamlit/secrets.toml as a dict ({} when there is none)."""
-    try:
-        return st.secrets.to_dict()
-    except Exception:
-        return {}
 
 
 # --- who is signed in ---------------------------------------------------------------
@@ -226,16 +218,20 @@ def render_sign_in() -> auth.User | None:
     return user
 
 
-def require_roles(*roles: str) -> auth.User:
+def require_roles(*roles: str, denied: str | None = None) -> auth.User:
     """Stop the page unless the signed-in user has one of `roles`; nobody signed in gets
-    the sign-in form here in the page."""
+    the sign-in form here in the page.  `denied`: the page's own note, shown (as info)
+    to everyone without the role instead of the general messages."""
     user = current_user()
     try:
         return auth.require_role(user, *roles)
     except auth.AccessDenied as exc:
-        if user is None:
+        if denied is not None:
+            st.info(denied)
+        elif user is None:
             st.info(txt.SIGN_IN_ON_THIS_PAGE)
-            sign_in_box(PAGE)
         else:
             st.warning(str(exc))
+        if user is None:
+            sign_in_box(PAGE)
         st.stop()
