@@ -39,12 +39,7 @@ if open_all.empty:
 else:
     st.dataframe(council.opinions_display(open_all), hide_index=True, width="stretch")
 
-user = sign_in.current_user()
-if not auth.has_role(user, auth.ROLE_HQ):
-    st.info(txt.HQ_ONLY)
-    if user is None:
-        sign_in.sign_in_box(sign_in.PAGE)       # HQ can sign in here, not only in the sidebar
-    st.stop()
+user = sign_in.require_roles(auth.ROLE_HQ, denied=txt.HQ_ONLY)    # HQ can sign in here too
 
 
 def _run(action):

@@ -77,12 +77,7 @@ if site_zip and site_zip[0] == fy and site_zip[1] == schema.version_token(ui.db(
                        mime="application/zip", key="publication_site_zip", icon=":material/download:")
 
 st.header(txt.FREEZE_HEADING)
-user = sign_in.current_user()
-if not auth.has_role(user, auth.ROLE_HQ):
-    st.info(txt.HQ_ONLY)
-    if user is None:
-        sign_in.sign_in_box(sign_in.PAGE)       # HQ can sign in here, not only in the sidebar
-    st.stop()
+user = sign_in.require_roles(auth.ROLE_HQ, denied=txt.HQ_ONLY)    # HQ can sign in here too
 st.caption(txt.FREEZE_HELP)
 with st.form("publication_freeze", clear_on_submit=True):
     note = st.text_input(txt.NOTE_LABEL, key="publication_note", max_chars=500)
