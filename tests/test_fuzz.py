@@ -1,8 +1,10 @@
 """Fuzzing ingest with mutated valid workbooks (hypothesis).
 
-Each example starts from a valid department workbook and applies a handful of
-random mutations: values of every type in any cell (headers included), deleted
-and renamed sheets, inserted blank rows, merged cells, huge strings, formulas.
+Each example starts from a valid department workbook — with an エネルギー使用量
+sheet, against a master with facilities and a loaded factor workbook (§8) —
+and applies a handful of random mutations: values of every type in any cell
+(headers included), deleted and renamed sheets, inserted blank rows, merged
+cells, huge strings, formulas.
 The file must then be accepted whole, or rejected with errors whose sheet and
 cell exist — never an exception from `load.check`/`ingest_bytes`, never a
 partial load.  bench/fuzz_long.py runs the same property for longer.
@@ -27,17 +29,22 @@ from pipeline.ingest.normalise import nfkc
 from pipeline.texts import validation as vtxt
 from pipeline.warehouse.schema import connect
 from tests import factories as f
+from tests import operations_factories as of
 from tests.warehouse.test_backup import indicator, partner
 
 EXAMPLES = 60
 CELL = re.compile(r"^([A-Z]{1,3})([1-9][0-9]*)$")
-SHEETS = (c.SHEET_INFO, c.SHEET_ACTIONS, c.SHEET_INDICATORS, c.SHEET_PARTNERS)
+SHEETS = (c.SHEET_INFO, c.SHEET_ACTIONS, c.SHEET_INDICATORS, c.SHEET_PARTNERS, c.SHEET_ENERGY)
 
 SPECIAL_VALUES = [
     "=1/0", "=A1+1", "=SUM(A1:A3)", '="A"&"001"', "#N/A", "令和6年度", "R6", "平成31年度",
     "△1,234", "▲5", "１２３", "12.5%", "1e400", "NaN", "未把握", "−", "ー", "A001", " a００１ ",
     "実施", "未実施", "改善", "休止・廃止", "市民", "その他", "\u200bA001", "2024/04/01",
     "D01", "D99", "2024", "2051", "-1", "0", "　",
+    # エネルギー使用量: facilities, activities, units, suppliers, amounts
+    "F001", "F002", "F003", "F999", "ｆ００１", "電気", "都市ガス", "灯油", "重油", "kWh", "千kWh", "ｋＷｈ",
+    "m3", "ｍ３", "L", "kL", "A電力", "Ａ電力", "代替値", "不明電力", "グリーン100", "１，２３４", "1e9",
+    "4月", "3月", "年間使用量",
 ]
 
 
@@ -52,8 +59,8 @@ values = st.one_of(
     st.datetimes(min_value=datetime(1900, 3, 1), max_value=datetime(2100, 1, 1)),
     st.builds(lambda n, ch: ch * n, st.integers(30_000, 40_000), st.sampled_from(["あ", "A", "1"])),
 )
-sheet_index = st.integers(0, 3)
-set_cell = st.tuples(st.just("set"), sheet_index, st.integers(1, 12), st.integers(1, 12), values)
+sheet_index = st.integers(0, len(SHEETS) - 1)
+set_cell = st.tuples(st.just("set"), sheet_index, st.integers(1, 12), st.integers(1, 20), values)
 delete_sheet = st.tuples(st.just("delete"), sheet_index)
 rename_sheet = st.tuples(st.just("rename"), sheet_index,
                          st.one_of(_text().map(lambda t: re.sub(r"[\[\]:*?/\\']", "", t)[:31]),
@@ -61,14 +68,31 @@ rename_sheet = st.tuples(st.just("rename"), sheet_index,
 insert_rows = st.tuples(st.just("insert"), sheet_index, st.integers(1, 6), st.integers(1, 5))
 merge = st.tuples(st.just("merge"), sheet_index, st.integers(1, 8), st.integers(1, 8),
                   st.integers(0, 3), st.integers(0, 3))
-mutations = st.lists(st.one_of(set_cell, set_cell, set_cell, delete_sheet, rename_sheet,
-                               insert_rows, merge), min_size=1, max_size=6)
+# the エネルギー使用量 sheet (the base's fifth) gets cell mutations of its own: header and 4 rows
+energy_cell = st.tuples(st.just("set"), st.just(SHEETS.index(c.SHEET_ENERGY)), st.integers(1, 6),
+                        st.integers(1, 20), values)
+mutations = st.lists(st.one_of(set_cell, set_cell, set_cell, energy_cell, energy_cell, delete_sheet,
+                               rename_sheet, insert_rows, merge), min_size=1, max_size=6)
+
+
+MONTHS = [100, 110, 120, 130, 140, 150, 160, 170, 180, 190, 200, 210]     # 1,860
 
 
 def base_workbook() -> bytes:
-    return f.submission(
+    data = f.submission(
         2023, "D01", indicators=[indicator("I01", 500), indicator("I01", 450, **{c.COL_ACTUAL_YEAR: 2022})],
         partners=[partner("A001", "市民", "市民団体A", 40), partner("A002", "事業者", "B社", 3)])
+    return of.with_energy(data, [
+        of.energy_row("F001", "電気", "kWh", months=MONTHS, annual=1860, COL_SUPPLIER="A電力"),
+        of.energy_row("F001", "電気", "千kWh", annual=1.5),
+        of.energy_row("F001", "都市ガス", "m3", months=MONTHS),
+        of.energy_row("F001", "灯油", "kL", annual=0.2, COL_NOTE="ボイラー")])
+
+
+def make_fuzz_db(db: Path) -> Path:
+    """The §8 master (facilities, 自動算定) and the factor workbook: the energy sheet is checked."""
+    of.load_ops(db)
+    return db
 
 
 BASE = base_workbook()
@@ -130,22 +154,19 @@ def assert_located(problems, wb: openpyxl.Workbook) -> None:
 
 @pytest.fixture(scope="module")
 def fuzz_db(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("fuzz") / "fuzz.duckdb"
-    result, _, _ = load.load_master_bytes(f.small_master(), "master.xlsx", db)
-    assert result.accepted
-    return db
+    return make_fuzz_db(tmp_path_factory.mktemp("fuzz") / "fuzz.duckdb")
+
+
+COUNTS = ("SELECT count(*), (SELECT count(*) FROM action_reports), (SELECT count(*) FROM indicator_values), "
+          "(SELECT count(*) FROM partner_rows), (SELECT count(*) FROM energy_rows) FROM submissions")
 
 
 def check_example(db: Path, data: bytes, wb) -> load.IngestReport:
     with connect(db) as con:
-        before = con.execute("SELECT count(*), (SELECT count(*) FROM action_reports), "
-                             "(SELECT count(*) FROM indicator_values), (SELECT count(*) FROM partner_rows) "
-                             "FROM submissions").fetchone()
+        before = con.execute(COUNTS).fetchone()
     report = load.ingest_bytes([("fuzz.xlsx", data)], db)[0]
     with connect(db) as con:
-        after = con.execute("SELECT count(*), (SELECT count(*) FROM action_reports), "
-                            "(SELECT count(*) FROM indicator_values), (SELECT count(*) FROM partner_rows) "
-                            "FROM submissions").fetchone()
+        after = con.execute(COUNTS).fetchone()
         stored = store.stored_rows(con, report.submission_id) if report.submission_id else None
     assert_located(report.errors + report.warnings, wb)
     if not report.accepted:
@@ -157,15 +178,19 @@ def check_example(db: Path, data: bytes, wb) -> load.IngestReport:
         sub = report.submission
         expected = {c.SHEET_ACTIONS: len(sub.actions), c.SHEET_INDICATORS: len(sub.indicator_values),
                     c.SHEET_PARTNERS: len(sub.partners)}
+        if sub.energy:
+            expected[c.SHEET_ENERGY] = len(sub.energy)
         assert stored == expected                                # whole
         assert after[0] == before[0] + 1
-        assert list(after[1:]) == [b + n for b, n in zip(before[1:], expected.values())]
+        added = (len(sub.actions), len(sub.indicator_values), len(sub.partners), len(sub.energy))
+        assert list(after[1:]) == [b + n for b, n in zip(before[1:], added, strict=True)]
     return report
 
 
 def test_base_workbook_is_accepted(fuzz_db):
     report = check_example(fuzz_db, BASE, openpyxl.load_workbook(io.BytesIO(BASE)))
     assert report.accepted, report.errors
+    assert report.rows[c.SHEET_ENERGY] == 4 and not report.warnings, report.warnings
 
 
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=False,
@@ -179,6 +204,10 @@ def test_mutated_workbooks_are_accepted_whole_or_rejected_with_located_errors(fu
     assert vtxt.INTERNAL_ERROR not in [p.message for p in sub.errors]
     report = check_example(fuzz_db, data, wb)
     event("accepted" if report.accepted else "rejected")
+    if report.accepted and not report.noop:
+        event(f"accepted with {len(report.submission.energy)} energy rows")
+    elif any(p.sheet == c.SHEET_ENERGY for p in report.errors):
+        event("rejected at エネルギー使用量")
 
 
 @settings(max_examples=20, deadline=None)
