@@ -13,11 +13,13 @@ from pathlib import Path
 from pipeline.ingest import contract as c
 from pipeline.warehouse import store
 from pipeline.ingest.energy import remember as remember_energy
+from pipeline.ingest.factors import FactorResult, validate_factors
 from pipeline.ingest.master import MasterPlan, MasterResult, validate_master
 from pipeline.ingest.problems import Problem
 from pipeline.texts import ingest as txt
 from pipeline.texts import validation as vtxt
 from pipeline.ingest.validate import Submission, validate_submission
+from pipeline.warehouse import operations
 from pipeline.warehouse.schema import connect
 
 log = logging.getLogger(__name__)
@@ -80,7 +82,6 @@ def _plan_for_checks(con) -> MasterPlan | None:
     (the current factor workbook and the amounts already reported) when it has facilities."""
     plan = store.current_master(con)
     if plan is not None and plan.has_operations:
-        from pipeline.warehouse import operations
         plan.factors = operations.current_factors(con)
         plan.energy_history = operations.energy_history(con)
     return plan
@@ -218,23 +219,29 @@ def load_master_file(path, db=None, *, loaded_by: str | None = None) -> tuple[Ma
 
 
 def load_master_bytes(data: bytes, name: str, db=None, *, loaded_by: str | None = None):
+    return _load_reference(data, name, db, loaded_by, validate_master, MasterResult,
+                           lambda con, r: store.load_master(con, r.plan, data, name, loaded_by))
+
+
+def _load_reference(data: bytes, name: str, db, loaded_by, validate, result_type, write):
+    """A reference workbook (plan master, emission factors): validated, then written in one
+    transaction when accepted; returns (result, the stored version's id, noop)."""
     try:
-        result = validate_master(data, name)
+        result = validate(data, name)
     except Exception:
-        log.exception("master validation failed for %s", name)
-        return MasterResult(name, None, [Problem(None, None, vtxt.INTERNAL_ERROR)], {}), None, False
+        log.exception("%s failed for %s", validate.__name__, name)
+        return result_type(name, None, [Problem(None, None, vtxt.INTERNAL_ERROR)], {}), None, False
     if not result.accepted:
         return result, None, False
     with connect(db, write=True) as con:
-        master_id, noop = store.load_master(con, result.plan, data, name, loaded_by)
-    return result, master_id, noop
+        version_id, noop = write(con, result)
+    return result, version_id, noop
 
 
 # --- 排出係数表 (contract §8.2) -------------------------------------------------
 
 def load_factors_file(path, db=None, *, loaded_by: str | None = None):
     """Validate and load an emission factor workbook; returns (FactorResult, factor_id, noop)."""
-    from pipeline.ingest.factors import FactorResult
     name, data = read_input(path)
     if isinstance(data, Problem):
         return FactorResult(name, None, [data], {}), None, False
@@ -242,15 +249,5 @@ def load_factors_file(path, db=None, *, loaded_by: str | None = None):
 
 
 def load_factors_bytes(data: bytes, name: str, db=None, *, loaded_by: str | None = None):
-    from pipeline.ingest.factors import FactorResult, validate_factors
-    from pipeline.warehouse import operations
-    try:
-        result = validate_factors(data, name)
-    except Exception:
-        log.exception("factor validation failed for %s", name)
-        return FactorResult(name, None, [Problem(None, None, vtxt.INTERNAL_ERROR)], {}), None, False
-    if not result.accepted:
-        return result, None, False
-    with connect(db, write=True) as con:
-        factor_id, noop = operations.load_factors(con, result.factors, data, name, loaded_by)
-    return result, factor_id, noop
+    return _load_reference(data, name, db, loaded_by, validate_factors, FactorResult,
+                           lambda con, r: operations.load_factors(con, r.factors, data, name, loaded_by))
