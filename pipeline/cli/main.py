@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pipeline import load
 from pipeline.warehouse import store
+from pipeline.ingest.normalise import normalise_code, parse_year
 from pipeline.ingest.problems import Problem
 from pipeline.texts import cli as txt
 from pipeline.texts import warehouse as txt_wh
@@ -31,6 +32,15 @@ def _actor() -> str:
         return "cli"
 
 
+def year_arg(value: str, bad_year=txt.bad_year) -> int | None:
+    """A --year value as a FY, or None once `bad_year(value)` is said (the caller exits 2)."""
+    try:
+        return parse_year(value)
+    except ValueError:
+        _err(bad_year(value))
+        return None
+
+
 def _print_problems(problems: list[Problem], file_name: str, label: str) -> None:
     for p in problems:
         where = p.location or "-"
@@ -44,11 +54,8 @@ def cmd_template(args) -> int:
         if not (args.department and args.year):
             _err(txt.TEMPLATE_NEEDS_BOTH)
             return 2
-        from pipeline.ingest.normalise import normalise_code, parse_year
-        try:
-            year = parse_year(args.year)
-        except ValueError:
-            _err(txt.bad_year(args.year))
+        year = year_arg(args.year)
+        if year is None:
             return 2
         code = normalise_code(args.department)
         from pipeline.warehouse import operations
@@ -112,13 +119,10 @@ def cmd_demo(args) -> int:
 
 
 def cmd_history(args) -> int:
-    from pipeline.ingest.normalise import normalise_code, parse_year
     year = None
     if args.year:
-        try:
-            year = parse_year(args.year)
-        except ValueError:
-            _err(txt.bad_year(args.year))
+        year = year_arg(args.year)
+        if year is None:
             return 2
     with connect(args.db) as con:
         rows = store.history(con, normalise_code(args.department) if args.department else None, year)

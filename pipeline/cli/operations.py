@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import sys
 
 from pipeline import load
 from pipeline.cli import main as cli

@@ -14,18 +14,9 @@ from pipeline.warehouse import editions
 from pipeline.warehouse.schema import connect
 
 
-def _year(value) -> int | None:
-    from pipeline.ingest.normalise import parse_year
-    try:
-        return parse_year(value)
-    except ValueError:
-        return None
-
-
 def cmd_freeze(args) -> int:
-    year = _year(args.year)
+    year = cli.year_arg(args.year, txt.bad_year)
     if year is None:
-        print(txt.bad_year(args.year), file=sys.stderr)
         return 2
     user = auth.User(cli._actor(), auth.ROLE_HQ)
     try:
@@ -40,9 +31,8 @@ def cmd_freeze(args) -> int:
 def cmd_editions(args) -> int:
     year = None
     if args.year:
-        year = _year(args.year)
+        year = cli.year_arg(args.year, txt.bad_year)
         if year is None:
-            print(txt.bad_year(args.year), file=sys.stderr)
             return 2
     with connect(getattr(args, "db", None)) as con:
         rows = editions.list_editions(con, year)

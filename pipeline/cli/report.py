@@ -9,14 +9,11 @@ from pipeline.texts import report as txt
 
 
 def cmd_report(args) -> int:
-    from pipeline.ingest.normalise import parse_year
     from pipeline.report.build import write_report
     from pipeline.report.model import ReportError
     from pipeline.report.pdf import ReportFontMissing
-    try:
-        year = parse_year(args.year)
-    except ValueError:
-        print(txt.bad_year(args.year), file=sys.stderr)
+    year = cli.year_arg(args.year, txt.bad_year)
+    if year is None:
         return 2
     if Path(args.out).suffix.lower() not in (".pdf", ".xlsx"):
         print(txt.bad_extension(args.out), file=sys.stderr)

@@ -9,31 +9,20 @@ Exit codes: 0 done; 1 could not (no deadline, SMTP failure, a message not sent);
 from __future__ import annotations
 
 import json
-import sys
 from datetime import date
 
 from pipeline.cli import main as cli
 from pipeline.texts import round as txt
 
 
-def _year(value: str) -> int | None:
-    from pipeline.ingest.normalise import parse_year
-    try:
-        return parse_year(value)
-    except ValueError:
-        return None
-
-
-def _err(*parts) -> None:
-    print(*parts, file=sys.stderr)
+_err = cli._err
 
 
 def cmd_round(args) -> int:
     from pipeline.warehouse import round as wround
     from pipeline.warehouse.schema import connect
-    fy = _year(args.year)
+    fy = cli.year_arg(args.year)
     if fy is None:
-        _err(cli.txt.bad_year(args.year))
         return 2
     if args.deadline:
         try:
@@ -58,9 +47,8 @@ def cmd_remind(args) -> int:
     from pipeline.analysis import reference
     from pipeline.notify import reminders, smtp
     from pipeline.warehouse.schema import connect
-    fy = _year(args.year)
+    fy = cli.year_arg(args.year)
     if fy is None:
-        _err(cli.txt.bad_year(args.year))
         return 2
     db = getattr(args, "db", None)
     config = None
@@ -119,9 +107,8 @@ def cmd_remind(args) -> int:
 
 def cmd_narrative(args) -> int:
     from pipeline.analysis import narrative
-    fy = _year(args.year)
+    fy = cli.year_arg(args.year)
     if fy is None:
-        _err(cli.txt.bad_year(args.year))
         return 2
     result = narrative.narrative_for_report(getattr(args, "db", None), fy, priority=args.priority)
     if args.json:

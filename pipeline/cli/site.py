@@ -1,25 +1,20 @@
 """`python -m pipeline publish --year FY --out DIR`: the public site of one FY (section 9)."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from pipeline.cli import main as cli
 from pipeline.texts import site as txt
 
 
-def _err(*parts) -> None:
-    print(*parts, file=sys.stderr)
+_err = cli._err
 
 
 def cmd_publish(args) -> int:
-    from pipeline.ingest.normalise import parse_year
     from pipeline.site.build import SiteError, build_site, zip_bytes
     from pipeline.site.config import ConfigError, load_config
-    try:
-        year = parse_year(args.year)
-    except ValueError:
-        _err(txt.bad_year(args.year))
+    year = cli.year_arg(args.year, txt.bad_year)
+    if year is None:
         return 2
     try:
         config = load_config(args.config)
