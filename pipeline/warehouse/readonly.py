@@ -335,6 +335,8 @@ class _Refresher:
 
 
 _refresher = _Refresher()
+#: Longest wait at exit for a refresh already running (seconds).
+EXIT_WAIT = 30.0
 _mode = "thread"
 _exit_pending: dict[Path, str] = {}
 _exit_lock = threading.Lock()
@@ -407,6 +409,10 @@ def _at_exit() -> None:
     todo.update(_refresher.take_pending())
     for db, token in todo.items():
         spawn_detached(db, token)
+    # A refresh already running in the daemon thread must finish before the interpreter
+    # tears down: DuckDB's native code aborts the process (exit 134) when its thread is
+    # killed mid-query.  Bounded, so a stuck refresh never hangs the exit.
+    _refresher.wait_idle(EXIT_WAIT)
 
 
 def spawn_detached(db: Path, token: str) -> subprocess.Popen | None:
