@@ -144,3 +144,25 @@ def load_ops(db, *, factors: bytes | None = None, master: bytes | None = None):
                                            "factors.xlsx", db)
     assert result.accepted, [p.message for p in result.problems]
     return result
+
+
+MONTHLY = [1000] * 12
+
+
+def load_fy2023_2025(db):
+    """FY2023–FY2025 for 本庁舎 (F001): two meters from two suppliers in FY2024, F002 in
+    FY2024, F004 in FY2025 (no FY2025 factors loaded).  Returns `db`."""
+    load_ops(db)
+    reports = f.ingest_all(
+        db,
+        d01_energy(2023, [energy_row("F001", "電気", "kWh", annual=10000, COL_SUPPLIER="A電力"),
+                          energy_row("F001", "都市ガス", "千m3", annual=2)]),
+        d01_energy(2024, [energy_row("F001", "電気", "kWh", months=MONTHLY, COL_SUPPLIER="A電力"),
+                          energy_row("F001", "電気", "千kWh", annual=20, COL_SUPPLIER="B電力"),
+                          energy_row("F001", "都市ガス", "m3", months=[100] * 12)]),
+        d02_energy(2024, [energy_row("F002", "電気", "kWh", annual=50000)],
+                   actions=[f.action_row("A003")]),
+        d01_energy(2025, [energy_row("F001", "電気", "kWh", months=MONTHLY, COL_SUPPLIER="A電力"),
+                          energy_row("F004", "電気", "kWh", annual=4000, COL_SUPPLIER="A電力")]))
+    assert all(r.accepted for r in reports), [(p.location, p.message) for r in reports for p in r.errors]
+    return db

@@ -36,20 +36,7 @@ FIXED_2024 = (12000 * 0.55 + 20000 * 0.50 + 1200 * 2.23 + 50000 * 0.50) / 1000
 
 
 def build(path):
-    of.load_ops(path)
-    reports = f.ingest_all(
-        path,
-        of.d01_energy(2023, [of.energy_row("F001", "電気", "kWh", annual=10000, COL_SUPPLIER="A電力"),
-                             of.energy_row("F001", "都市ガス", "千m3", annual=2)]),
-        of.d01_energy(2024, [of.energy_row("F001", "電気", "kWh", months=MONTHLY, COL_SUPPLIER="A電力"),
-                             of.energy_row("F001", "電気", "千kWh", annual=20, COL_SUPPLIER="B電力"),
-                             of.energy_row("F001", "都市ガス", "m3", months=[100] * 12)]),
-        of.d02_energy(2024, [of.energy_row("F002", "電気", "kWh", annual=50000)],
-                      actions=[f.action_row("A003")]),
-        of.d01_energy(2025, [of.energy_row("F001", "電気", "kWh", months=MONTHLY, COL_SUPPLIER="A電力"),
-                             of.energy_row("F004", "電気", "kWh", annual=4000, COL_SUPPLIER="A電力")]))
-    assert all(r.accepted for r in reports), [(p.location, p.message) for r in reports for p in r.errors]
-    return path
+    return of.load_fy2023_2025(path)
 
 
 @pytest.fixture(scope="module")

@@ -45,21 +45,7 @@ def change(db, year, org=None):
 @pytest.fixture()
 def db(tmp_path):
     """FY2023–FY2025 for 本庁舎 (F001): two meters from two suppliers in FY2024, FY2025 without factors."""
-    path = tmp_path / "w.duckdb"
-    of.load_ops(path)
-    reports = f.ingest_all(
-        path,
-        of.d01_energy(2023, [of.energy_row("F001", "電気", "kWh", annual=10000, COL_SUPPLIER="A電力"),
-                             of.energy_row("F001", "都市ガス", "千m3", annual=2)]),
-        of.d01_energy(2024, [of.energy_row("F001", "電気", "kWh", months=MONTHLY, COL_SUPPLIER="A電力"),
-                             of.energy_row("F001", "電気", "千kWh", annual=20, COL_SUPPLIER="B電力"),
-                             of.energy_row("F001", "都市ガス", "m3", months=[100] * 12)]),
-        of.d02_energy(2024, [of.energy_row("F002", "電気", "kWh", annual=50000)],
-                      actions=[f.action_row("A003")]),
-        of.d01_energy(2025, [of.energy_row("F001", "電気", "kWh", months=MONTHLY, COL_SUPPLIER="A電力"),
-                             of.energy_row("F004", "電気", "kWh", annual=4000, COL_SUPPLIER="A電力")]))
-    assert all(r.accepted for r in reports), [(p.location, p.message) for r in reports for p in r.errors]
-    return path
+    return of.load_fy2023_2025(tmp_path / "w.duckdb")
 
 
 def test_two_meters_two_suppliers_by_hand(db):
