@@ -134,17 +134,14 @@ def workers() -> int:
     return n if n > 0 else max(1, min(4, os.cpu_count() or 1))
 
 
-def _context():
-    """fork (fast: the workers inherit the imported modules) when this process is a plain
-    single-threaded one (the command line); spawn where other threads run (a server, whose
-    locks a forked child could inherit held) or a vl-convert runtime already runs (its
-    thread a forked child would not have)."""
+def _fork_safe() -> bool:
+    """Workers are forked, never spawned: a spawned child re-runs the parent's __main__,
+    which inside Streamlit (or AppTest) is the page script.  Forking is safe only from a
+    plain single-threaded process (the command line) that has not started a vl-convert
+    runtime (whose thread a forked child would not have); elsewhere we render in-process."""
     import threading
-    if ("fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
-            and not _vl_convert_started()):
-        import vl_convert  # noqa: F401  (imported before forking, never in a child)
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")
+    return ("fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+            and not _vl_convert_started())
 
 
 def _vl_convert_started() -> bool:
@@ -160,14 +157,17 @@ def _vl_convert_started() -> bool:
 
 
 class Renderer:
-    """Runs the chart renders (and other slow jobs, such as the PDF report) in worker
-    processes, or in this process with one worker."""
+    """Runs the chart renders (and other slow jobs, such as the PDF report) in forked worker
+    processes, or in this process (one worker, or where forking is not safe)."""
 
     def __init__(self, n_workers: int | None = None):
         self.n = workers() if n_workers is None else max(1, n_workers)
         self.pool = None
-        if self.n > 1:
-            self.pool = cf.ProcessPoolExecutor(self.n, mp_context=_context())
+        if self.n > 1 and _fork_safe():
+            import vl_convert  # noqa: F401  (imported before forking, never in a child)
+            self.pool = cf.ProcessPoolExecutor(self.n, mp_context=multiprocessing.get_context("fork"))
+        else:
+            self.n = 1
 
     def submit(self, fn, *args):
         if self.pool is None:

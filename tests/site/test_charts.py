@@ -39,10 +39,38 @@ def test_render_names_japanese_fallback_fonts():
     assert "http" not in svg.text.replace("http://www.w3.org/", "")
 
 
-def test_renderer_in_process_and_in_workers():
-    chart = alt.Chart(pd.DataFrame({"a": [1]})).mark_point().encode(x="a:Q")
-    specs = {f"k{i}": charts.spec_json(chart, 200 + i * 10) for i in range(3)}
-    for n in (1, 2):
-        with charts.Renderer(n) as r:
-            out = r.collect(r.render(specs, chunk=2))
-        assert sorted(out) == sorted(specs) and [out[f"k{i}"].width for i in range(3)] == [200, 210, 220]
+WORKERS_SCRIPT = """
+import altair as alt, pandas as pd
+from pipeline.site import charts
+chart = alt.Chart(pd.DataFrame({"a": [1]})).mark_point().encode(x="a:Q")
+specs = {f"k{i}": charts.spec_json(chart, 200 + i * 10) for i in range(3)}
+for n in (2, 1):
+    with charts.Renderer(n) as r:
+        assert (r.pool is not None) == (n == 2), n
+        out = r.collect(r.render(specs, chunk=2))
+    assert [out[f"k{i}"].width for i in range(3)] == [200, 210, 220], n
+print("ok")
+"""
+
+
+def test_renderer_in_forked_workers_and_in_process():
+    """In a fresh single-threaded process (as the command line runs it): forked workers
+    first, then in-process.  (This test process already runs vl-convert and other threads,
+    so it must not fork itself.)"""
+    import subprocess
+    import sys
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.run([sys.executable, "-c", WORKERS_SCRIPT], cwd=root, capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr[-2000:]
+
+
+def test_no_workers_where_forking_is_unsafe(monkeypatch):
+    monkeypatch.setattr("threading.active_count", lambda: 3)       # a server's threads
+    with charts.Renderer(2) as r:
+        assert r.pool is None and r.n == 1
+    monkeypatch.setattr("threading.active_count", lambda: 1)
+    monkeypatch.setattr(charts, "_vl_convert_started", lambda: True)   # a runtime already runs
+    with charts.Renderer(2) as r:
+        assert r.pool is None
