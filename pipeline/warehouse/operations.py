@@ -362,15 +362,12 @@ def load_factors(con, fs: FactorSet, data: bytes, file_name: str, loaded_by: str
     """Make `fs` the current factor workbook; returns (factor_id, noop)."""
     from pipeline.warehouse import store
     sha = store.sha256_of(data)
-    current = con.execute("SELECT factor_id, sha256 FROM factor_versions WHERE is_current").fetchone()
-    if current is not None and current[1] == sha:
-        return current[0], True
+    current = store.current_version(con, "factor_versions", "factor_id", sha)
+    if current is not None:
+        return current, True
     with schema.transaction(con):
-        factor_id = con.execute("SELECT coalesce(max(factor_id), 0) + 1 FROM factor_versions").fetchone()[0]
-        con.execute("UPDATE factor_versions SET is_current = FALSE WHERE is_current")
-        con.execute("INSERT INTO factor_versions VALUES (?, ?, ?, ?, ?, TRUE)",
-                    [factor_id, file_name, sha, store.now(), loaded_by])
-        store._archive(con, data, sha)
+        factor_id = store.add_version(con, "factor_versions", "factor_id", data, sha, file_name,
+                                      loaded_by)
         store._insert(con, "f_activities", pd.DataFrame(
             [(factor_id, a.name, key, a.base_unit, unit_key(a.base_unit), a.gas, a.gwp, i)
              for i, (key, a) in enumerate(fs.activities.items())],

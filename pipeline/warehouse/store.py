@@ -133,18 +133,33 @@ def _archive(con, data: bytes, sha: str) -> None:
 
 # --- master ----------------------------------------------------------------
 
+def current_version(con, table: str, id_column: str, sha: str) -> int | None:
+    """The id of the current version of a reference workbook (master_versions,
+    factor_versions) when it is the file with this sha256 (loading it again is a no-op)."""
+    current = con.execute(f"SELECT {id_column}, sha256 FROM {table} WHERE is_current").fetchone()
+    return current[0] if current is not None and current[1] == sha else None
+
+
+def add_version(con, table: str, id_column: str, data: bytes, sha: str, file_name: str,
+                loaded_by: str | None) -> int:
+    """Inside the caller's transaction: a new current version of a reference workbook
+    (the previous one no longer current) and the file archived; returns its id."""
+    new_id = con.execute(f"SELECT coalesce(max({id_column}), 0) + 1 FROM {table}").fetchone()[0]
+    con.execute(f"UPDATE {table} SET is_current = FALSE WHERE is_current")
+    con.execute(f"INSERT INTO {table} VALUES (?, ?, ?, ?, ?, TRUE)",
+                [new_id, file_name, sha, now(), loaded_by])
+    _archive(con, data, sha)
+    return new_id
+
+
 def load_master(con, plan: MasterPlan, data: bytes, file_name: str, loaded_by: str | None) -> tuple[int, bool]:
     """Make `plan` the current master; returns (master_id, noop)."""
     sha = sha256_of(data)
-    current = con.execute("SELECT master_id, sha256 FROM master_versions WHERE is_current").fetchone()
-    if current is not None and current[1] == sha:
-        return current[0], True
+    current = current_version(con, "master_versions", "master_id", sha)
+    if current is not None:
+        return current, True
     with transaction(con):
-        master_id = con.execute("SELECT coalesce(max(master_id), 0) + 1 FROM master_versions").fetchone()[0]
-        con.execute("UPDATE master_versions SET is_current = FALSE WHERE is_current")
-        con.execute("INSERT INTO master_versions VALUES (?, ?, ?, ?, ?, TRUE)",
-                    [master_id, file_name, sha, now(), loaded_by])
-        _archive(con, data, sha)
+        master_id = add_version(con, "master_versions", "master_id", data, sha, file_name, loaded_by)
         _insert(con, "m_departments", pd.DataFrame(
             [(master_id, d.code, d.name, d.bureau) for d in plan.departments.values()],
             columns=["master_id", "department_code", "department_name", "bureau_name"]))
