@@ -181,12 +181,6 @@ def _insert_opinion(con, fiscal_year, level, target, text, response, actor, *,
     return new_id
 
 
-def _transaction(con, work):
-    with transaction(con):
-        result = work()
-    return result
-
-
 def add_opinion(db, fiscal_year: int, level: str, target_code: str | None, opinion_text: str,
                 user, *, response_text: str | None = None, source: str = OPINION_SOURCE_COUNCIL,
                 published: bool | None = None, received_on: date | None = None,
@@ -200,10 +194,11 @@ def add_opinion(db, fiscal_year: int, level: str, target_code: str | None, opini
     source = _check_source(source)
     with _Con(db, write=True) as con:
         target = _check_target(con, level, target_code)
-        return _transaction(con, lambda: _insert_opinion(
-            con, int(fiscal_year), level, target, text, (response_text or "").strip(), actor,
-            source=source, published=published, received_on=received_on,
-            reference_no=(reference_no or "").strip() or None))
+        with transaction(con):
+            return _insert_opinion(
+                con, int(fiscal_year), level, target, text, (response_text or "").strip(), actor,
+                source=source, published=published, received_on=received_on,
+                reference_no=(reference_no or "").strip() or None)
 
 
 def set_published(db, opinion_id: int, published: bool, user) -> None:
@@ -214,12 +209,11 @@ def set_published(db, opinion_id: int, published: bool, user) -> None:
                        [opinion_id]).fetchone() is None:
             raise CouncilError(txt.UNKNOWN_OPINION)
 
-        def work():
+        with transaction(con):
             con.execute("UPDATE council_opinions SET published = ? WHERE opinion_id = ?",
                         [bool(published), opinion_id])
             store.audit(con, actor, "council_publish", str(opinion_id),
                         {"opinion_id": opinion_id, "published": bool(published)})
-        _transaction(con, work)
 
 
 def set_response(db, opinion_id: int, response_text: str, user) -> None:
@@ -233,12 +227,11 @@ def set_response(db, opinion_id: int, response_text: str, user) -> None:
                        [opinion_id]).fetchone() is None:
             raise CouncilError(txt.UNKNOWN_OPINION)
 
-        def work():
+        with transaction(con):
             con.execute("UPDATE council_opinions SET response_text = ?, response_at = ?, "
                         "response_by = ? WHERE opinion_id = ?",
                         [text, store.now(), actor, opinion_id])
             store.audit(con, actor, "council_response", str(opinion_id), {"opinion_id": opinion_id})
-        _transaction(con, work)
 
 
 def set_status(db, opinion_id: int, status: str, status_year: int, user, *, note: str | None = None) -> None:
@@ -251,12 +244,11 @@ def set_status(db, opinion_id: int, status: str, status_year: int, user, *, note
             raise CouncilError(txt.UNKNOWN_OPINION)
         _check_status(status, int(status_year), row[0])
 
-        def work():
+        with transaction(con):
             con.execute("INSERT INTO council_followups VALUES (?, ?, ?, ?, ?, ?)",
                         [opinion_id, int(status_year), status, note or None, store.now(), actor])
             store.audit(con, actor, "council_status", str(opinion_id), {
                 "opinion_id": opinion_id, "status": status, "status_year": int(status_year)})
-        _transaction(con, work)
 
 
 def record_cycle(db, fiscal_year: int, *, published: date | None = None,
@@ -264,7 +256,7 @@ def record_cycle(db, fiscal_year: int, *, published: date | None = None,
     """Record when the FY's report was published and when the council reviewed it."""
     actor = require_hq(user)
     with _Con(db, write=True) as con:
-        def work():
+        with transaction(con):
             con.execute(
                 "INSERT INTO council_cycle VALUES (?, ?, ?, ?, ?) ON CONFLICT (fiscal_year) DO UPDATE "
                 "SET report_published = coalesce(excluded.report_published, report_published), "
@@ -274,7 +266,6 @@ def record_cycle(db, fiscal_year: int, *, published: date | None = None,
             store.audit(con, actor, "council_cycle", str(fiscal_year), {
                 "published": str(published) if published else None,
                 "reviewed": str(reviewed) if reviewed else None})
-        _transaction(con, work)
 
 
 # --- reads ----------------------------------------------------------------------------
@@ -493,7 +484,7 @@ def import_workbook(db, data: bytes, file_name: str, user) -> ImportResult:
         if result.problems:
             return result
 
-        def work():
+        with transaction(con):
             for v, target, status_year in checked:
                 if v.get("reference_no"):
                     found = con.execute(
@@ -535,7 +526,6 @@ def import_workbook(db, data: bytes, file_name: str, user) -> ImportResult:
                                 [oid, status_year, v["status"], v.get("note"), store.now(), actor])
             store.audit(con, actor, "council_import", file_name,
                         {"added": result.added, "updated": result.updated})
-        _transaction(con, work)
     return result
 
 
