@@ -691,4 +691,3 @@ def _import_capabilities() -> None:
 
 
 _import_capabilities()
-DDL_HASH = ddl_hash()     # as at import time; ensure_schema uses ddl_hash()
