@@ -39,9 +39,18 @@ else:
     ui.chart_block(ui.lazy(attainment.attainment_chart, table, title), table, title, f"attainment_{fy}",
                    columns=shown)
     st.subheader(txt.TABLE_TITLE)
-    ui.table(table, f"attainment_table_{fy}", columns=[c for c in shown if c != "expected_pct"],
-             column_config={txt.COLUMNS["attainment_pct"]: st.column_config.ProgressColumn(
-                 txt.COLUMNS["attainment_pct"], format="%.1f%%", min_value=0, max_value=100)})
+    # What a reader compares comes first and fits a 1366-px laptop; the plan's place
+    # (基本方針, 施策) and the path figures follow to the right and in the CSV.
+    listed = ["indicator_code", "indicator_name", "status", "attainment_pct", "actual_value", "target_value",
+              "unit", "department_name", "target_year", "base_value", "expected_value", "policy_name",
+              "measure_name"]
+    widths = {"indicator_code": "small", "indicator_name": 240, "status": 70, "actual_value": 90,
+              "target_value": 90, "unit": 80, "department_name": 130}
+    ui.table(table, f"attainment_table_{fy}", columns=listed,
+             column_config={**{txt.COLUMNS[k]: st.column_config.Column(width=w) for k, w in widths.items()},
+                            txt.COLUMNS["attainment_pct"]: st.column_config.ProgressColumn(
+                                txt.COLUMNS["attainment_pct"], format="%.1f%%", min_value=0, max_value=100,
+                                width=120)})
 
 st.header(txt.DETAIL_HEADER)
 options = ui.q(attainment.indicator_options, f)

@@ -2,12 +2,14 @@
 import streamlit as st
 
 from pipeline.access import auth
+from pipeline.access import uploads
 from pipeline import council
 from pipeline.analysis import reference
 from pipeline.ingest.contract import OPINION_SOURCES
 from pipeline.dashboard import ui
 from pipeline.dashboard import sign_in
 from pipeline.texts import council as txt
+from pipeline.texts import dashboard as dtxt
 from pipeline.dashboard.shell import ensure_app_shell
 
 ensure_app_shell()
@@ -19,7 +21,7 @@ years = sorted(ui.q(reference.fiscal_years), reverse=True)
 if not years:
     st.info(txt.NO_YEARS)
     st.stop()
-fy = st.selectbox(txt.YEAR_LABEL, years, key="council_year")
+fy = st.selectbox(txt.YEAR_LABEL, years, format_func=dtxt.fy, key="council_year")
 db = ui.db()
 flash = st.session_state.pop("council_flash", None)
 if flash:
@@ -30,14 +32,16 @@ frame = council.opinions(db, fy)
 if frame.empty:
     st.info(txt.NO_OPINIONS)
 else:
-    st.dataframe(council.opinions_display(frame), hide_index=True, width="stretch")
+    st.dataframe(council.opinions_display(frame), hide_index=True, width="stretch",
+                 column_config=ui.opinion_columns())
 
 st.subheader(txt.OPEN_HEADING)
 open_all = council.open_opinions(db)
 if open_all.empty:
     st.info(txt.NO_OPEN_OPINIONS)
 else:
-    st.dataframe(council.opinions_display(open_all), hide_index=True, width="stretch")
+    st.dataframe(council.opinions_display(open_all, council.SHORT_COLUMNS), hide_index=True,
+                 width="stretch", column_config=ui.opinion_columns())
 
 user = sign_in.require_roles(auth.ROLE_HQ, denied=txt.HQ_ONLY)    # HQ can sign in here too
 
@@ -55,13 +59,13 @@ def _run(action):
 with st.form("council_add", clear_on_submit=True):
     st.markdown(f"**{txt.FORM_ADD}**")
     source = st.selectbox(txt.LABEL_SOURCE, OPINION_SOURCES, key="council_source")
-    published_choice = st.radio(txt.LABEL_PUBLISHED, list(txt.PUBLISH_CHOICES), horizontal=True,
+    published_choice = st.radio(txt.LABEL_PUBLISH_CHOICE, list(txt.PUBLISH_CHOICES), horizontal=True,
                                 key="council_published_choice")
     received = st.date_input(txt.LABEL_RECEIVED, value=None, key="council_received")
     level = st.selectbox(txt.LABEL_LEVEL, txt.LEVELS, key="council_level")
     options = council.targets(db, level)
     target = st.selectbox(txt.LABEL_TARGET, [None] + [c for c, _ in options],
-                          format_func=lambda c: "" if c is None else f"{c} {dict(options)[c]}",
+                          format_func=lambda c: txt.NO_TARGET if c is None else f"{c} {dict(options)[c]}",
                           key="council_target")
     text = st.text_area(txt.LABEL_OPINION, key="council_text")
     response = st.text_area(txt.LABEL_RESPONSE, key="council_new_response")
@@ -117,5 +121,4 @@ if upload is not None and st.button(txt.BUTTON_IMPORT, key="council_import"):
         st.rerun()
     else:
         st.error(txt.import_rejected(len(result.problems)))
-        st.dataframe([{"sheet": p.sheet, "cell": p.cell, "message": p.message} for p in result.problems],
-                     hide_index=True)
+        st.dataframe(uploads.problems_frame(result.problems), hide_index=True, width="stretch")

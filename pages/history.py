@@ -34,7 +34,9 @@ with tabs[0]:
     departments, years = ui.q(audit.history_filters)
     names = dict(departments)
     left, right = st.columns(2)
-    department = left.selectbox(txt.DEPARTMENT, [None, *names],
+    # A department's clerk opens on their own department's versions (すべて is one click away).
+    own = 1 + list(names).index(user.department_code) if user.department_code in names else 0
+    department = left.selectbox(txt.DEPARTMENT, [None, *names], index=own,
                                 format_func=lambda c: txt.ALL if c is None else f"{c} {names[c]}",
                                 key="history_department")
     year = right.selectbox(txt.FISCAL_YEAR, [None, *years],
@@ -46,7 +48,7 @@ with tabs[0]:
     else:
         shown = frame.assign(status=frame["status"].map(lambda s: txt.STATUS_LABELS.get(s, s)))
         st.dataframe(shown, column_config=txt.HISTORY_COLUMNS, hide_index=True, width="stretch",
-                     key="history_table")
+                     key="history_table", placeholder=ui.BLANK)
         rows = {int(r.submission_id): r for r in frame.itertuples()}
         labels = {sid: txt.version_option(sid, r.department_code, r.fiscal_year, r.status)
                   for sid, r in rows.items()}
@@ -106,18 +108,20 @@ with tabs[1]:
             st.info(txt.NO_SOURCES)
         else:
             st.dataframe(sources, column_config=txt.PROVENANCE_COLUMNS, hide_index=True,
-                         width="stretch", key="provenance_table")
+                         width="stretch", key="provenance_table",
+                         placeholder=ui.BLANK)
 
 # --- audit log (HQ) -----------------------------------------------------------------------------
 if user.is_hq:
     with tabs[2]:
         st.caption(txt.AUDIT_INTRO)
         chosen_actions = st.multiselect(txt.AUDIT_FILTER, list(txt.AUDIT_ACTION_LABELS),
-                                        format_func=txt.AUDIT_ACTION_LABELS.get, key="audit_actions")
+                                        format_func=txt.AUDIT_ACTION_LABELS.get, key="audit_actions",
+                                        placeholder=txt.ALL)
         events = ui.q(audit.audit_log, actions=tuple(chosen_actions) or None)
         events = events.assign(action=events["action"].map(lambda a: txt.AUDIT_ACTION_LABELS.get(a, a)))
         st.dataframe(events, column_config=txt.AUDIT_COLUMNS, hide_index=True, width="stretch",
-                     key="audit_table")
+                     key="audit_table", placeholder=ui.BLANK)
 
 # --- accounts (HQ) --------------------------------------------------------------------------------
 if user.is_hq:

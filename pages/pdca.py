@@ -53,8 +53,8 @@ else:
     ui.table(ui.derive(common.blanks_as, incomplete, ("self_evaluation", "direction"), txt.NOT_REPORTED),
              f"pdca_incomplete_{fy}",
              column_config={txt.COLUMNS[k]: st.column_config.Column(width=w) for k, w in (
-                 ("action_code", "small"), ("action_name", 220), ("stages", "small"),
-                 ("reasons", 250), ("self_evaluation", "small"), ("direction", "small"))})
+                 ("action_code", "small"), ("action_name", 200), ("department_name", 130),
+                 ("stages", "small"), ("reasons", 230), ("self_evaluation", "small"), ("direction", "small"))})
 
 matrix = ui.q(pdca.pdca_matrix, f, txt.MATRIX_MAX_ACTIONS)
 shown_actions = matrix["action_code"].nunique()
@@ -78,7 +78,8 @@ _open = ui.cached(_council.open_opinions)
 if _open.empty:
     st.info(_ctxt.NO_OPEN_OPINIONS)
 else:
-    ui.dataframe(ui.derive(_council.opinions_display, _open), hide_index=True)
+    ui.dataframe(ui.derive(_council.opinions_display, _open, _council.SHORT_COLUMNS), hide_index=True,
+                 column_config=ui.opinion_columns())
 # --- end of the council block ---------------------------------------------------------
 
 # --- Opinions per source and FY: the council's and the public's (issue 12) --------------

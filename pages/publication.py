@@ -50,14 +50,14 @@ if latest is not None:
     if changes.submissions.empty:
         st.caption(txt.NO_SUBMISSION_CHANGES)
     else:
-        st.dataframe(edition_changes.changes_display(changes.submissions), hide_index=True)
+        st.dataframe(edition_changes.changes_display(changes.submissions), hide_index=True, placeholder=ui.BLANK)
     st.subheader(txt.FIGURES_HEADING)
     show_all = st.toggle(txt.SHOW_ALL_FIGURES, key="publication_all_figures")
     if not changes.figures_differ and not show_all:
         st.caption(txt.NO_FIGURE_CHANGES)
     else:
         st.dataframe(edition_changes.figures_display(changes.figures, only_differing=not show_all),
-                     hide_index=True)
+                     hide_index=True, placeholder=ui.BLANK)
 
 # --- the public site of the FY as a zip (anyone: it holds public information only) --------
 st.header(stxt.PAGE_SITE_HEADING)

@@ -4,6 +4,7 @@ import streamlit as st
 from pipeline.access import auth
 from pipeline.access import diff
 from pipeline.dashboard import sign_in
+from pipeline.dashboard import ui
 from pipeline.access import uploads
 from pipeline.ingest import contract as c
 from pipeline.texts import upload as txt
@@ -11,6 +12,23 @@ from pipeline.warehouse.schema import WarehouseError
 from pipeline.dashboard.shell import ensure_app_shell
 
 ensure_app_shell()
+
+# Sheet, cell and value stay narrow so the message (what to fix) is readable on a laptop.
+PROBLEM_WIDTHS = {name: st.column_config.Column(width=w)
+                  for name, w in zip(txt.PROBLEM_COLUMNS, (110, 60, 120, 600), strict=True)}
+MESSAGE_FITS = 46          # full-width characters that fit the 600-px message column on one line
+WRAPPED_ROW = 70           # px: Streamlit wraps cell text only in rows taller than 4rem (3 lines)
+
+
+def problems_table(problems, key: str) -> None:
+    """Errors or warnings with their sheet and cell; rows grow to show a long message whole."""
+    frame = uploads.problems_frame(problems)
+    longest = int(frame[txt.PROBLEM_COLUMNS[3]].str.len().max() or 0)
+    wrapped = longest > MESSAGE_FITS
+    st.dataframe(frame, hide_index=True, width="stretch", key=key, column_config=PROBLEM_WIDTHS,
+                 row_height=WRAPPED_ROW if wrapped else None,
+                 height=(min(len(frame), 8) * WRAPPED_ROW + 40) if wrapped else "auto")
+
 
 st.title(txt.TITLE)
 user = sign_in.require_roles(*auth.UPLOAD_ROLES)
@@ -57,8 +75,7 @@ if user.is_hq:
                     st.rerun()
                 st.error(loaded.message)
                 if loaded.errors:
-                    st.dataframe(uploads.problems_frame(loaded.errors), hide_index=True,
-                                 width="stretch", key="master_errors")
+                    problems_table(loaded.errors, "master_errors")
 
 # --- 2. upload and check --------------------------------------------------------------
 st.subheader(txt.STEP_2)
@@ -104,13 +121,11 @@ def reset_upload(message=None) -> None:
 if check.errors:
     st.error(txt.errors_found(len(check.errors)))
     st.markdown(f"**{txt.ERRORS_HEADING}**")
-    st.dataframe(uploads.problems_frame(check.errors), hide_index=True, width="stretch",
-                 key="upload_errors")
+    problems_table(check.errors, "upload_errors")
 if check.warnings:
     st.markdown(f"**{txt.WARNINGS_HEADING}**")
     st.caption(txt.warnings_found(len(check.warnings)))
-    st.dataframe(uploads.problems_frame(check.warnings), hide_index=True, width="stretch",
-                 key="upload_warnings")
+    problems_table(check.warnings, "upload_warnings")
 if check.noop:
     st.info(txt.noop(check.existing_submission_id))
 if not check.ok:
@@ -134,18 +149,22 @@ if change.is_empty:
     st.info(txt.NO_CHANGES)
 if change.actions:
     st.markdown(f"**{txt.ACTIONS_CHANGES}**")
-    st.dataframe(diff.action_frame(change), hide_index=True, width="stretch", key="diff_actions")
+    st.dataframe(diff.action_frame(change), hide_index=True, width="stretch", key="diff_actions",
+                 placeholder=ui.BLANK)
 if change.indicators:
     st.markdown(f"**{txt.INDICATOR_CHANGES}**")
-    st.dataframe(diff.indicator_frame(change), hide_index=True, width="stretch", key="diff_indicators")
+    st.dataframe(diff.indicator_frame(change), hide_index=True, width="stretch", key="diff_indicators",
+                 placeholder=ui.BLANK)
 if change.partners_added or change.partners_removed:
     st.markdown(f"**{txt.PARTNER_CHANGES}**")
-    st.dataframe(diff.partner_frame(change), hide_index=True, width="stretch", key="diff_partners")
+    st.dataframe(diff.partner_frame(change), hide_index=True, width="stretch", key="diff_partners",
+                 placeholder=ui.BLANK)
 if change.energy:
     st.markdown(f"**{txt.ENERGY_CHANGES}**")
     if change.energy_effect_t is not None:
         st.caption(txt.energy_total_effect(change.energy_effect_t))
-    st.dataframe(diff.energy_frame(change), hide_index=True, width="stretch", key="diff_energy")
+    st.dataframe(diff.energy_frame(change), hide_index=True, width="stretch", key="diff_energy",
+                 placeholder=ui.BLANK)
 
 confirm, cancel = st.columns(2)
 if confirm.button(txt.CONFIRM, type="primary", key="upload_confirm"):

@@ -577,6 +577,25 @@ def cycle_display(table: pd.DataFrame) -> pd.DataFrame:
     return out[["fiscal_year", *txt.CYCLE_STEPS]].rename(columns={"fiscal_year": txt.CYCLE_YEAR})
 
 
-def opinions_display(frame: pd.DataFrame) -> pd.DataFrame:
-    """opinions/open_opinions with Japanese headers, in the page's column order."""
-    return frame[[k for k in txt.HEADERS if k in frame.columns]].rename(columns=txt.HEADERS)
+#: The short list (PDCA page, the council page's open opinions): what a reader needs to follow
+#: an opinion up, narrow enough for a 1366-px laptop without scrolling sideways.
+SHORT_COLUMNS = ("opinion_id", "fiscal_year", "source", "target", "opinion_text", "response_text", "status")
+
+
+def opinions_display(frame: pd.DataFrame, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """opinions/open_opinions with Japanese headers, in the page's column order (or `columns`):
+    dates as dates, times to the minute, blanks empty (never "None"/"NaT"); `target` is the
+    target's name, or the level when the opinion is on the whole plan."""
+    out = frame.copy()
+    out["target"] = [name if isinstance(name, str) and name else level
+                     for name, level in zip(out["target_name"], out["level"])] if len(out) else []
+    for column, fmt in (("received_on", "%Y-%m-%d"), ("response_at", "%Y-%m-%d %H:%M"),
+                        ("recorded_at", "%Y-%m-%d %H:%M")):
+        if column in out.columns:
+            out[column] = [v.strftime(fmt) if not normalise.is_missing(v) else "" for v in out[column]]
+    keep = list(columns) if columns is not None else [k for k in txt.HEADERS if k in frame.columns]
+    out = out[keep]
+    for column in keep:
+        if column != "published" and (out[column].dtype.kind not in "iub" or out[column].isna().any()):
+            out[column] = ["" if normalise.is_missing(v) else str(v) for v in out[column]]
+    return out.rename(columns=txt.HEADERS)

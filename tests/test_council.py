@@ -1,6 +1,8 @@
 """Council opinions: HQ-only audited writes, follow-up status, plan-level cycle, workbook import."""
 from __future__ import annotations
 
+from datetime import date
+
 import datetime as dt
 import io
 
@@ -126,6 +128,19 @@ def test_display_frames(db):
     assert list(shown.iloc[0]) == [2023, txt.CYCLE_NOT_DONE, txt.CYCLE_DONE, txt.CYCLE_NOT_DONE,
                                    txt.CYCLE_NOT_DONE]
     assert txt.HEADERS["opinion_text"] in council.opinions_display(council.open_opinions(db)).columns
+
+
+def test_display_shows_blanks_empty_and_dates_as_dates(db):
+    council.add_opinion(db, 2023, txt.LEVEL_PLAN, None, "意見", HQ, source="市民",
+                        received_on=date(2024, 10, 21))
+    council.add_opinion(db, 2023, txt.LEVEL_PLAN, None, "もう一つ", HQ)
+    shown = council.opinions_display(council.open_opinions(db))
+    text = shown.astype(str).to_numpy().ravel().tolist()
+    assert not {"None", "NaT", "nan", "<NA>"} & set(text)
+    assert shown[txt.HEADERS["received_on"]].tolist() == ["2024-10-21", ""]
+    short = council.opinions_display(council.open_opinions(db), council.SHORT_COLUMNS)
+    assert list(short.columns) == [txt.HEADERS[k] for k in council.SHORT_COLUMNS]
+    assert short[txt.HEADERS["target"]].tolist() == [txt.LEVEL_PLAN, txt.LEVEL_PLAN]
 
 
 def test_cli_import(db, tmp_path):

@@ -30,6 +30,7 @@ import streamlit as st
 from pipeline.analysis import chart_style, common, reference
 from pipeline.ingest import normalise
 from pipeline.warehouse import readonly, schema
+from pipeline.texts import council as ctxt
 from pipeline.texts import dashboard as txt
 from pipeline.texts import warehouse as wtxt
 
@@ -40,11 +41,29 @@ _PRESENT = "_dashboard_present"
 W_FY, W_DEPT, W_POLICY, W_PRESENT = "flt_fy", "flt_dept", "flt_policy", "flt_present"
 W_PRIORITY = "flt_priority"
 
+#: What a table shows for a missing value (Streamlit's own placeholder is the English "None").
+BLANK = txt.BLANK
+
+#: Both modes: metric labels wrap instead of ending in "…" (a 4-column row on a laptop cut
+#: 「目標に必要なペース（年平…」), and the file uploader speaks Japanese (Streamlit has no locale).
+COMMON_CSS = """
+[data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"],
+[data-testid="stMetricLabel"] p { white-space: normal !important; overflow: visible !important;
+    text-overflow: clip !important; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
+    content: "UPLOADER_BUTTON"; font-size: 0.875rem; }
+[data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
+[data-testid="stFileUploaderDropzoneInstructions"] span::after { content: "UPLOADER_DROP"; font-size: 0.875rem; }
+""".replace("UPLOADER_BUTTON", txt.UPLOADER_BUTTON).replace("UPLOADER_DROP", txt.UPLOADER_DROP)
+
+# The header bar (the sidebar's >> button) stays on top of the page: in presentation mode the
+# root font is 20 px, so the header is 75 px high and the top padding must clear it.
 PRESENT_CSS = """
 <style>
 html { font-size: 20px; }
 [data-testid="stMainBlockContainer"], .block-container { max-width: 100% !important;
-    padding-top: 1.5rem !important; padding-left: 2.5rem !important; padding-right: 2.5rem !important; }
+    padding-top: 4rem !important; padding-left: 2.5rem !important; padding-right: 2.5rem !important; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.35rem; }
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] > div,
 [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p { font-size: 3.2rem !important; line-height: 1.2; }
@@ -52,13 +71,13 @@ html { font-size: 20px; }
 [data-testid="stMetricDelta"] { font-size: 1.3rem !important; }
 h1 { font-size: 2.8rem !important; }
 h2, h3 { font-size: 2rem !important; }
-</style>
+""" + COMMON_CSS + """</style>
 """
 BASE_CSS = """
 <style>
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p { font-size: 2.4rem; }
 [data-testid="stMainBlockContainer"], .block-container { padding-top: 3rem; }
-</style>
+""" + COMMON_CSS + """</style>
 """
 
 
@@ -696,7 +715,7 @@ def chart_block(chart, data: pd.DataFrame | None, title: str, filename: str, *,
                               key=f"png_{filename}", icon=":material/image:")
         if not chart_style.cjk_font_available():
             right.caption(txt.PNG_NO_FONT)
-        st.dataframe(_table_view(data, cols, None), hide_index=True)
+        st.dataframe(_table_view(data, cols, None), hide_index=True, placeholder=BLANK)
 
 
 def _table_view(data: pd.DataFrame, columns: tuple | None, rename: tuple | None) -> pd.DataFrame:
@@ -723,11 +742,22 @@ def _arrow(data: pd.DataFrame):
 def dataframe(data: pd.DataFrame, **kwargs) -> None:
     """st.dataframe of a query or `derive` result, converted to Arrow once per version."""
     # Streamlit's own conversion (with its type fixes), so nothing to fall back to
-    st.dataframe(derive(_arrow, data), **kwargs)
+    st.dataframe(derive(_arrow, data), **{"placeholder": BLANK, **kwargs})
 
 
 def _table_csv(data: pd.DataFrame, columns: tuple | None, rename: tuple | None) -> bytes:
     return csv_bytes(_table_view(data, columns, rename))
+
+
+def opinion_columns() -> dict:
+    """Column widths for council.opinions_display: the opinion and the response get the room,
+    numbers and short words stay narrow (a 1366-px laptop shows the short list whole)."""
+    h = ctxt.HEADERS
+    small = ("published", "status_year", "level", "target_code")
+    widths = {**{h[k]: "small" for k in small}, h["opinion_id"]: 60, h["fiscal_year"]: 70, h["status"]: 70,
+              h["source"]: 100, h["target"]: 150, h["target_name"]: 150, h["opinion_text"]: 240,
+              h["response_text"]: 190}
+    return {name: st.column_config.Column(width=w) for name, w in widths.items()}
 
 
 def table(data: pd.DataFrame, filename: str, *, columns=None, rename: dict | None = None,
@@ -738,7 +768,7 @@ def table(data: pd.DataFrame, filename: str, *, columns=None, rename: dict | Non
     table of a query result is converted once per warehouse version, not on every rerun."""
     cols = tuple(columns) if columns is not None else None
     ren = tuple(rename.items()) if rename else None
-    st.dataframe(derive(_arrow_view, data, cols, ren), hide_index=True, **kwargs)
+    st.dataframe(derive(_arrow_view, data, cols, ren), hide_index=True, **{"placeholder": BLANK, **kwargs})
     st.download_button(txt.CSV_BUTTON, data=functools.partial(_table_csv, data, cols, ren),
                        file_name=f"{filename}.csv", mime="text/csv", on_click="ignore",
                        key=f"csv_{filename}", icon=":material/download:")

@@ -65,6 +65,7 @@ HEADERS = {
     "level": "対象区分",
     "target_code": "対象コード",
     "target_name": "対象名",
+    "target": "対象",
     "opinion_text": "意見",
     "response_text": "対応方針（市の対応）",
     "status": "対応状況",
@@ -142,7 +143,8 @@ FORM_CYCLE = "公表・審議の記録"
 FORM_IMPORT = "ワークブックから取り込み"
 LABEL_LEVEL = "対象区分"
 LABEL_SOURCE = "意見の区分"
-LABEL_PUBLISHED = "公表"
+#: The add form's 公表 choice (LABEL_PUBLISHED below is the cycle form's date).
+LABEL_PUBLISH_CHOICE = "公表"
 LABEL_RECEIVED = "受付日（任意）"
 #: The add form's 公表 choice → add_opinion(published=…) (None = the source's default).
 PUBLISH_CHOICES = {"区分の既定（審議会は公表、ほかは非公表）": None, "公表する": True, "公表しない": False}
@@ -150,6 +152,7 @@ FORM_PUBLISH = "公表の設定"
 LABEL_PUBLISH_TOGGLE = "公表する（年次報告書・公開サイトに掲載）"
 BUTTON_PUBLISH = "設定する"
 LABEL_TARGET = "対象（計画全体のときは不要）"
+NO_TARGET = "指定しない（計画全体）"
 LABEL_OPINION = "意見の内容"
 LABEL_RESPONSE = "対応方針"
 LABEL_OPINION_PICK = "意見"

@@ -19,6 +19,9 @@ SUBMISSIONS_LIST_HEADER = "提出の一覧"
 PRIORITY_HELP = ("計画マスタで重点対策（重点対策加速化事業）に印のある事業と、それに関係する指標"
                  "（同じ施策の指標）・連携主体・所管課だけを表示します。市域の排出量は絞り込みません。")
 PRESENT_LABEL = "発表モード（大きな文字・全画面）"
+#: Streamlit draws its file uploader's button and drop hint in English; the page CSS shows these.
+UPLOADER_BUTTON = "ファイルを選ぶ"
+UPLOADER_DROP = "またはここにドラッグ＆ドロップ"
 PRESENT_HELP = "会議室で投影するときに使います。URLに保存されるので、そのまま共有できます。"
 SHARE_HINT = "この画面のURLを共有すると、同じ条件の表示を開けます。"
 DEMO_NOTE = "表示中のデータはデモ用の架空のデータです。"

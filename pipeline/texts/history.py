@@ -23,7 +23,7 @@ NO_SUBMISSIONS = "条件に合う提出はありません。"
 HISTORY_COLUMNS = {
     "submission_id": "提出ID",
     "department_code": "所管課コード",
-    "department_name": "所管課名",
+    "department_name": "所管課",
     "fiscal_year": "年度",
     "file_name": "ファイル名",
     "sha256": "SHA-256",

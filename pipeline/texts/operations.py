@@ -87,11 +87,12 @@ METRIC_T = "排出量（t-CO2）"
 
 
 def metric_t(year: int, provisional: bool) -> str:
-    """The emissions metric's label: 排出量（t-CO2） 2025年度（暫定）."""
-    return f"{METRIC_T} {_fy(year)}" + (f"（{PROVISIONAL}）" if provisional else "")
+    """The emissions metric's label: 2025年度の排出量（t-CO2・暫定）."""
+    return f"{_fy(year)}の排出量（t-CO2" + (f"・{PROVISIONAL}）" if provisional else "）")
 METRIC_REDUCTION = "基準年度比の削減率"
-METRIC_PACE_ACTUAL = "実際の削減ペース（年平均）"
-METRIC_PACE_NEEDED = "目標に必要なペース（年平均）"
+#: The same words as the 概要 page's pace metrics.
+METRIC_PACE_ACTUAL = "実際の削減ペース（年率）"
+METRIC_PACE_NEEDED = "必要な削減ペース（年率）"
 METRIC_STATUS = "状況"
 METRIC_COVERAGE = "報告のあった施設"
 NO_TARGET = "この組織の目標（事務事業目標）は計画マスタにありません。"

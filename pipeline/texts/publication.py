@@ -58,7 +58,7 @@ CHANGE_HEADERS = {
     "change": "変更",
     "submission_id": "提出ID",
     "department_code": "所管課コード",
-    "department_name": "所管課名",
+    "department_name": "所管課",
     "fiscal_year": "提出年度",
     "file_name": "ファイル名",
     "loaded_at": "取込日時",

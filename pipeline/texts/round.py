@@ -14,8 +14,8 @@ def date_ja(d: date) -> str:
 # --- 提出状況: deadline and what is missing ---------------------------------------------
 
 NO_EMAIL = "（未登録）"
-SUBMITTED_COMPLETE = "提出済"
-SUBMITTED_INCOMPLETE = "提出済・記入漏れあり"
+SUBMITTED_COMPLETE = "提出済み"
+SUBMITTED_INCOMPLETE = "提出済み・記入漏れあり"
 NOT_SUBMITTED = "未提出"
 
 
@@ -59,7 +59,7 @@ GAPS_CAPTION = ("報告されていない事業、実績値のない指標、エ
                 "（事務事業編のデータがある場合）を所管課ごとに示します。")
 ALL_COMPLETE = "対象のすべての所管課が提出し、記入漏れもありません。"
 NO_EXPECTED = "この年度に報告の対象となる所管課はありません。"
-GAPS_COLUMNS = {"department_code": "所管課コード", "department_name": "所管課名",
+GAPS_COLUMNS = {"department_code": "所管課コード", "department_name": "所管課",
                 "state": "状況", "missing_actions": "未報告の事業",
                 "missing_indicators": "実績値のない指標",
                 "missing_facilities": "エネルギー使用量のない施設", "email": "連絡先メール"}

@@ -400,4 +400,4 @@ def test_titles_state_the_message():
 
 def test_t_digits_keep_metrics_readable():
     assert [ops.t_digits(v) for v in (6.08, 999.9, 1000.0, 222990.7, None)] == [1, 1, 0, 0, 1]
-    assert txt.metric_t(2025, True) == "排出量（t-CO2） 2025年度（暫定）"
+    assert txt.metric_t(2025, True) == "2025年度の排出量（t-CO2・暫定）"

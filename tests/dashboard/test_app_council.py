@@ -96,3 +96,13 @@ def test_hq_records_a_citizens_opinion_and_publishes_it(db):
     assert not at.exception
     assert bool(council.opinions(db, 2023).iloc[0]["published"])
     assert list(council.public_opinions(db)["opinion_text"]) == ["駅前に駐輪場を増やしてほしい"]
+
+
+def test_form_words_are_the_right_ones(db):
+    """The add form's 公表 choice is labelled 公表 (not the cycle form's date label), the target
+    box names its empty choice, and the year reads like every other page's."""
+    at = _page("hq1")
+    assert at.radio(key="council_published_choice").label == txt.LABEL_PUBLISH_CHOICE
+    assert at.selectbox(key="council_target").format_func(None) == txt.NO_TARGET
+    assert at.selectbox(key="council_year").format_func(2024).startswith("2024年度（")
+    assert at.date_input(key="council_published").label == txt.LABEL_PUBLISHED

@@ -48,6 +48,10 @@ def statuses(db) -> list[str]:
 
 def test_every_version_is_listed_with_who_when_file_and_hash(versions):
     at = page("d1")
+    # a department's clerk opens on their own department's versions
+    assert at.selectbox(key="history_department").value == "D01"
+    assert at.dataframe[0].value["submission_id"].tolist() == [2, 1]
+    at.selectbox(key="history_department").select_index(0).run()
     table = at.dataframe[0].value
     assert table[["submission_id", "department_code", "file_name", "loaded_by", "status"]].values.tolist() == [
         [2, "D01", "v2.xlsx", "d1", "現在の版"], [1, "D01", "v1.xlsx", "d1", "以前の版"],
@@ -85,6 +89,7 @@ def test_department_cannot_restore(versions):
 
 def test_original_download_only_for_own_department_or_hq(versions):
     at = page("d1")
+    at.selectbox(key="history_department").select_index(0).run()
     version_box(at).set_value(3).run()
     assert not [b for b in at.get("download_button")]
     version_box(at).set_value(2).run()

@@ -125,7 +125,7 @@ def test_shown_figures_are_the_queries(monkeypatch, ops_db):
 def test_provisional_is_marked(monkeypatch, ops_db):
     at = open_page(monkeypatch, ops_db, {"fy": "2025"})
     assert metrics(at)[txt.metric_t(2025, True)] == "6.1"
-    assert txt.metric_t(2025, True).endswith(f"（{txt.PROVISIONAL}）")
+    assert txt.metric_t(2025, True).endswith(f"・{txt.PROVISIONAL}）")
     assert f"（{txt.PROVISIONAL}）" in titles(at)[0]
     assert txt.PROVISIONAL_NOTE in [c.value for c in at.caption]
 
