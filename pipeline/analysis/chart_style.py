@@ -109,7 +109,7 @@ def with_fy_label(df: pd.DataFrame) -> pd.DataFrame:
 
 def configure(chart, present: bool = False):
     """Fonts and sizes for screen; larger for presentation mode."""
-    k = 1.35 if present else 1.0
+    k = PRESENT_SCALE if present else 1.0
     # fit-x: the width follows the container, the height stays the plot's own height
     # (Streamlit's default "fit" would squeeze the plot under the title and legend).
     chart = chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
@@ -123,6 +123,36 @@ def configure(chart, present: bool = False):
             .configure_legend(labelFontSize=round(14 * k), titleFontSize=round(14 * k),
                               symbolSize=round(160 * k), labelLimit=0, orient="top")
             .configure_view(stroke=None))
+
+
+PRESENT_SCALE = 1.35
+TEXT_MARK_FONT = 11     # Vega-Lite's default size of a text mark without its own fontSize
+
+
+def scale_text_marks(spec: dict, k: float) -> dict:
+    """Text marks (value labels, 目標 notes) grown by `k` like the axes and legends: they set
+    their own fontSize, which the config cannot reach.  Changes `spec` in place."""
+    def walk(node):
+        if isinstance(node, dict):
+            mark = node.get("mark")
+            if isinstance(mark, dict) and mark.get("type") == "text":
+                mark["fontSize"] = round(mark.get("fontSize", TEXT_MARK_FONT) * k)
+            elif mark == "text":
+                node["mark"] = {"type": "text", "fontSize": round(TEXT_MARK_FONT * k)}
+            for key, value in node.items():
+                if key not in ("data", "datasets", "config"):
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+    walk(spec)
+    return spec
+
+
+def to_spec(chart, present: bool = False) -> dict:
+    """The themed Vega-Lite spec as a dict; in presentation mode the text marks grow too."""
+    spec = configure(chart, present).to_dict()
+    return scale_text_marks(spec, PRESENT_SCALE) if present else spec
 
 
 _fonts_lock = threading.Lock()
@@ -157,7 +187,7 @@ def png_spec(chart, present: bool = False) -> str:
         sized = chart.properties(width=PNG_WIDTH)
     except Exception:
         sized = chart
-    spec = configure(sized, present).to_dict()
+    spec = to_spec(sized, present)
     spec["background"] = "white"
     return json.dumps(spec, ensure_ascii=False)
 

@@ -620,7 +620,7 @@ def _with_arrow_datasets(spec: dict) -> dict:
 
 
 def _build_spec(chart: LazyChart, present: bool) -> dict:
-    return _with_arrow_datasets(chart_style.configure(chart.build(), present).to_dict())
+    return _with_arrow_datasets(chart_style.to_spec(chart.build(), present))
 
 
 def _lazy_hash(chart: LazyChart) -> tuple:

@@ -133,6 +133,31 @@ def test_presentation_mode_enlarges_fonts(frames):
     assert large["title"]["fontSize"] > small["title"]["fontSize"]
 
 
+def test_presentation_mode_enlarges_the_value_labels_too(frames):
+    """Text marks carry their own fontSize, out of the config's reach: to_spec scales them."""
+    def sizes(spec):
+        found = []
+        def walk(node):
+            if isinstance(node, dict):
+                mark = node.get("mark")
+                if isinstance(mark, dict) and mark.get("type") == "text":
+                    found.append(mark.get("fontSize"))
+                for key, value in node.items():
+                    if key not in ("data", "datasets"):
+                        walk(value)
+            elif isinstance(node, list):
+                for item in node:
+                    walk(item)
+        walk(spec)
+        return found
+    chart = builders(frames)["status"]
+    small, large = sizes(chart_style.to_spec(chart)), sizes(chart_style.to_spec(chart, present=True))
+    assert small and len(small) == len(large)
+    assert all(b == round(a * chart_style.PRESENT_SCALE) for a, b in zip(small, large, strict=True))
+    assert json.loads(chart_style.png_spec(chart, present=True))["config"] == \
+        chart_style.to_spec(chart, present=True)["config"]
+
+
 def test_png_export_renders(frames):
     png = chart_style.to_png(builders(frames)["status"])
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5000
