@@ -70,7 +70,6 @@ OPINION_SHEET = TableSheet(txt.SHEET, txt.COL_YEAR, (
     Column(txt.COL_REFERENCE, "reference_no", "text", False, width=14,
            note=txt.NOTE_REFERENCE),
 ))
-COUNCIL_SHEET = OPINION_SHEET       # the issue-5 name
 
 
 class CouncilError(ValueError):

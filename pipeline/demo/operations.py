@@ -23,8 +23,6 @@ from dataclasses import dataclass, field
 
 from pipeline.ingest import contract as C
 
-ILLUSTRATIVE = "※ デモ用の架空のデータです（電気の排出係数・電気事業者・使用量はすべて架空。燃料の係数は法定値）。"
-
 # --- organisations and targets ----------------------------------------------------
 ORGANISATIONS = (("O1", "市長部局"), ("O2", "教育委員会"), ("O3", "水道局"))
 DEPARTMENT_ORGANISATION = {"K14": "O2", "K15": "O2", "K16": "O3"}     # all others: 市長部局

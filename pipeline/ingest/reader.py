@@ -29,7 +29,6 @@ harden_xml_parsers()
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _BUILTIN_PERCENT_FORMATS = {9, 10}
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
 _NS_MAIN_BYTES = _NS_MAIN[1:-1].encode()

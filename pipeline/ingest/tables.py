@@ -92,10 +92,6 @@ class ParsedTable:
     problems: list[Problem]
 
 
-def _is_blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def _display(value) -> str:
     text = normalise.clean_text(value) or ""
     return text if len(text) <= 60 else text[:57] + "…"
