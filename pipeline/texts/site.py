@@ -604,10 +604,12 @@ SITE_DOWNLOAD = "公開用サイト（ZIP）をダウンロード"
 
 def page_site_help(edition_label: str | None) -> str:
     source = f"最新の公表版（{edition_label}）" if edition_label else "現在のデータ（「速報」と表示されます）"
+    # (shown in st.caption: no `code` in it, whose grey box on the caption's grey text fails
+    # axe's colour contrast)
     return (f"この年度の公開用サイトを、{source}から作成します。ZIP を展開したフォルダは、"
             "ウェブサーバーに置いても、USB メモリからブラウザで開いても表示でき、外部から何も読み込みません。"
             "担当者名・連絡先と、設定（[publication] の internal_fields）で非公開にした項目は含みません。"
-            "コマンドでは `python -m pipeline publish --year 年度 --out フォルダ` で作成できます。")
+            "コマンドでは「python -m pipeline publish --year 年度 --out フォルダ」で作成できます。")
 
 
 def site_built(pages: int, files: int, seconds: float) -> str:
