@@ -95,6 +95,27 @@ def headroom(df: pd.DataFrame, column: str, extra: float = 0.18) -> alt.Scale:
     return alt.Scale(domain=[0, max(top * (1 + extra), 1)], nice=False)
 
 
+def path_line(data: pd.DataFrame, x, y: str, tooltip: list) -> alt.Chart:
+    """The straight path to the targets: a dashed line with filled points."""
+    return alt.Chart(data).mark_line(
+        strokeDash=[8, 5], strokeWidth=3, color=PATH_COLOR,
+        point=alt.OverlayMarkDef(size=90, filled=True, color=PATH_COLOR)).encode(
+        x=x, y=f"{y}:Q", tooltip=tooltip)
+
+
+def target_labels(data: pd.DataFrame, x, y: str, font_size: int = 16) -> alt.Chart:
+    """Each target's `label` below-left of its point: the path falls towards a target, so
+    that space is clear of the dashed line."""
+    return alt.Chart(data).mark_text(dy=12, dx=-10, align="right", baseline="top",
+                                     fontSize=font_size, fontWeight="bold",
+                                     color=PATH_COLOR).encode(x=x, y=f"{y}:Q", text="label:N")
+
+
+def zero_rule(axis: str = "x") -> alt.Chart:
+    """A grey rule at zero across the plot (`axis`: the axis the value is on)."""
+    return alt.Chart(pd.DataFrame({axis: [0]})).mark_rule(color=GREY).encode(**{axis: f"{axis}:Q"})
+
+
 def wrap_label_expr(width: int = 9, lines: int = 3) -> str:
     """labelExpr splitting a long label into lines of `width` characters."""
     parts = [f"slice(datum.label, {i * width}, {(i + 1) * width})" for i in range(lines)]

@@ -9,12 +9,13 @@ import pandas as pd
 
 # The data are aggregated figures already; big warehouses may still exceed Altair's 5,000 rows.
 from pipeline.analysis.chart_style import (
-    GREY,
-    PATH_COLOR,
     SECTOR_COLORS,
     chart_title,
     fy_axis,
+    path_line,
+    target_labels,
     tip,
+    zero_rule,
 )
 from pipeline.analysis.common import fetch, pct, query
 from pipeline.ingest import contract as c
@@ -150,23 +151,13 @@ def emissions_chart(emissions: pd.DataFrame, path: pd.DataFrame, title: str,
         sector_order="indexof(" + json.dumps(list(c.SECTORS), ensure_ascii=False) + ", datum.sector)")
     layers = [bars]
     if not path.empty:
-        p = path.assign(series=txt.KIND_PATH)
-        line = alt.Chart(p).mark_line(strokeDash=[8, 5], strokeWidth=3, color=PATH_COLOR,
-                                      point=alt.OverlayMarkDef(size=90, filled=True,
-                                                               color=PATH_COLOR)).encode(
-            x=x, y="kt_co2:Q",
-            tooltip=[tip("series", txt.COLUMNS["series"], kind="N"),
-                     tip("fiscal_year", txt.COLUMNS["fiscal_year"], "d"),
-                     tip("kt_co2", txt.COLUMNS["kt_co2"], ",.0f")])
-        layers.append(line)
+        layers.append(path_line(path.assign(series=txt.KIND_PATH), x, "kt_co2", [
+            tip("series", txt.COLUMNS["series"], kind="N"),
+            tip("fiscal_year", txt.COLUMNS["fiscal_year"], "d"),
+            tip("kt_co2", txt.COLUMNS["kt_co2"], ",.0f")]))
     if not target_tot.empty:
-        # The path falls towards each target, so the space below-left of a target point is
-        # clear of the dashed line: the label goes there, not on the line.
         target_tot = target_tot.assign(label=[txt.target_label(v) for v in target_tot["kt_co2"]])
-        layers.append(alt.Chart(target_tot).mark_text(dy=12, dx=-10, align="right", baseline="top",
-                                                      fontSize=16, fontWeight="bold",
-                                                      color=PATH_COLOR).encode(
-            x=x, y="kt_co2:Q", text="label:N"))
+        layers.append(target_labels(target_tot, x, "kt_co2"))
     return alt.layer(*layers).properties(title=chart_title(title, subtitle), height=height)
 
 
@@ -216,7 +207,7 @@ def sector_change_chart(df: pd.DataFrame, title: str, height: int = 380):
                  tip("fiscal_year", txt.COLUMNS["fiscal_year"], "d"),
                  tip("kt_co2", txt.COLUMNS["kt_co2"], ",.1f"),
                  tip("change_pct", txt.CHANGE_FROM_BASE, "+.1f")])
-    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color=GREY).encode(y="y:Q")
+    zero = zero_rule("y")
     lines = base.mark_line(strokeWidth=3, point=alt.OverlayMarkDef(size=70, filled=True))
     last = data.sort_values("fiscal_year").groupby("sector").tail(1)
     last = last.assign(label_y=spread_labels(last["change_pct"].tolist(), data["change_pct"].tolist(),

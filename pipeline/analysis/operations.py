@@ -19,7 +19,6 @@ from pipeline.analysis.chart_style import (
     GREEN,
     GREY,
     ORANGE,
-    PATH_COLOR,
     PURPLE,
     SKY,
     VERMILLION,
@@ -27,8 +26,11 @@ from pipeline.analysis.chart_style import (
     chart_title,
     fy_axis,
     headroom,
+    path_line,
     status_scale,
+    target_labels,
     tip,
+    zero_rule,
 )
 from pipeline.analysis.common import fetch, is_missing, pct, query
 from pipeline.analysis.emissions import annual_rate
@@ -659,17 +661,12 @@ def operations_trend_chart(totals: pd.DataFrame, title: str, subtitle: str | Non
     layers = [bars]
     path = _path_points(totals)
     if not path.empty:
-        layers.append(alt.Chart(path).mark_line(
-            strokeDash=[8, 5], strokeWidth=3, color=PATH_COLOR,
-            point=alt.OverlayMarkDef(size=90, filled=True, color=PATH_COLOR)).encode(
-            x=x, y="t_co2:Q",
-            tooltip=[tip("series", dtxt.COLUMNS["series"], kind="N"),
-                     tip("fiscal_year", dtxt.COLUMNS["fiscal_year"], "d"),
-                     tip("t_co2", txt.AX_T, ",.1f")]))
+        layers.append(path_line(path, x, "t_co2", [
+            tip("series", dtxt.COLUMNS["series"], kind="N"),
+            tip("fiscal_year", dtxt.COLUMNS["fiscal_year"], "d"),
+            tip("t_co2", txt.AX_T, ",.1f")]))
         target = path.tail(1).assign(label=[dtxt.target_label_unit(v, "t-CO2") for v in path.tail(1)["t_co2"]])
-        layers.append(alt.Chart(target).mark_text(dy=12, dx=-10, align="right", baseline="top", fontSize=15,
-                                                  fontWeight="bold", color=PATH_COLOR).encode(
-            x=x, y="t_co2:Q", text="label:N"))
+        layers.append(target_labels(target, x, "t_co2", font_size=15))
     return alt.layer(*layers).properties(title=chart_title(title, subtitle), height=height)
 
 
@@ -711,7 +708,7 @@ def organisations_chart(status: pd.DataFrame, title: str, height: int | None = N
         x="expected_reduction_pct:Q", y=y, tooltip=tips)
     target = alt.Chart(data).mark_point(shape="diamond", filled=True, size=160, color=BLACK,
                                         opacity=1).encode(x="target_reduction_pct:Q", y=y, tooltip=tips)
-    zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color=GREY).encode(x="x:Q")
+    zero = zero_rule("x")
     return alt.layer(zero, bars, path, target).properties(
         title=chart_title(title, txt.ORGS_SUBTITLE), height=height or max(120, 44 * len(data) + 40))
 
@@ -790,7 +787,7 @@ def facility_changes_chart(changes: pd.DataFrame, title: str):
                  tip("change_t", txt.AX_CHANGE_T, "+,.1f"),
                  tip("change_rate_pct", dtxt.COLUMNS["change_rate_pct"], "+,.1f"),
                  tip("provisional_mark", txt.PROVISIONAL, kind="N")])
-    zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color=GREY).encode(x="x:Q")
+    zero = zero_rule("x")
     return alt.layer(zero, bars).properties(title=chart_title(title), height=max(160, 26 * len(data) + 40))
 
 
