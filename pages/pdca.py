@@ -94,7 +94,8 @@ else:
     cols[0].metric(otxt.METRIC_OPINIONS, ui.fmt_num(totals["opinions"]))
     cols[1].metric(otxt.METRIC_RESPONDED, ui.fmt_num(totals["responded"]))
     cols[2].metric(otxt.METRIC_PUBLISHED, ui.fmt_num(totals["published"]))
-    title = otxt.chart_title(fy, totals["opinions"], totals["sources"])
+    title = otxt.chart_title(fy, totals["opinions"], totals["sources"],
+                             ui.derive(opinions.latest_opinions, opinion_counts))
     ui.chart_block(ui.lazy(opinions.opinion_chart, opinion_counts, title),
                    ui.derive(opinions.opinion_counts_display, opinion_counts), title,
                    f"pdca_opinions_{fy}")

@@ -13,6 +13,7 @@ from pipeline.report import build as report
 from pipeline.report import pdf as report_pdf
 from pipeline.dashboard import ui
 from pipeline.texts import publication as ptxt
+from pipeline.texts import dashboard as dtxt
 from pipeline.texts import report as txt
 from pipeline.dashboard.shell import ensure_app_shell
 
@@ -26,7 +27,8 @@ if not years:
     st.info(txt.NO_YEARS)
     st.stop()
 
-fy = st.selectbox(txt.YEAR_LABEL, years, format_func=txt.fy_label, key="report_year")
+# The year reads as on every other page (2024年度（令和6年度）); the cover keeps 令和 first.
+fy = st.selectbox(txt.YEAR_LABEL, years, format_func=dtxt.fy, key="report_year")
 edition = ui.q(edition_info.latest_edition, fy)
 live = False
 if edition is not None:

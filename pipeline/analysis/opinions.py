@@ -50,6 +50,13 @@ def opinion_totals(counts: pd.DataFrame, fiscal_year: int | None) -> dict[str, i
             "sources": int((rows["opinions"] > 0).sum())}
 
 
+def latest_opinions(counts: pd.DataFrame) -> tuple[int, int] | None:
+    """(FY, opinions) of the latest FY in `opinion_counts` that has any opinion, else None."""
+    totals = counts.groupby("fiscal_year")["opinions"].sum()
+    totals = totals[totals > 0]
+    return (int(totals.index.max()), int(totals[totals.index.max()])) if len(totals) else None
+
+
 def opinion_chart(counts: pd.DataFrame, title: str, height: int = 300):
     """Opinions per FY, stacked by source (contract order and colours)."""
     data = with_fy_label(counts[counts["opinions"] > 0])

@@ -19,7 +19,11 @@ HEADERS = {"fiscal_year": "対象年度", "source": "意見の区分", "opinions
            "responded": "対応方針あり（件）", "published": "公表（件）"}
 
 
-def chart_title(fy: int | None, total: int, sources: int) -> str:
-    if fy is None or total == 0:
-        return "年度別の意見の件数"
-    return f"{fy}年度の報告書への意見は {total} 件（{sources} 区分から）"
+def chart_title(fy: int | None, total: int, sources: int, latest: tuple[int, int] | None = None) -> str:
+    """The chart's message; `latest` = (FY, opinions) of the latest FY that has any, said when
+    the chosen FY has none yet (the council reviews a report after the FY)."""
+    if fy is not None and total:
+        return f"{fy}年度の報告書への意見は {total} 件（{sources} 区分から）"
+    if fy is not None and latest is not None:
+        return f"{fy}年度の報告書への意見はまだありません（直近は{latest[0]}年度の {latest[1]} 件）"
+    return "年度別の意見の件数"

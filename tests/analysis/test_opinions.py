@@ -9,6 +9,7 @@ from pipeline.analysis import opinions
 from pipeline.analysis.common import Filters
 from pipeline.ingest import contract as c
 from pipeline.texts import council as ctxt
+from pipeline.texts import opinions as otxt
 from tests import factories as f
 
 HQ = auth.User("hq1", auth.ROLE_HQ)
@@ -39,6 +40,11 @@ def test_counts_per_source_and_year(db):
     assert opinions.opinion_totals(counts, 2023) == {"opinions": 3, "responded": 2, "published": 2,
                                                      "sources": 2}
     assert opinions.opinion_totals(counts, 2030)["opinions"] == 0
+    # a FY with none yet says so and names the latest FY that has some
+    assert opinions.latest_opinions(counts) == (2024, 1)
+    assert otxt.chart_title(2025, 0, 0, opinions.latest_opinions(counts)) == \
+        "2025年度の報告書への意見はまだありません（直近は2024年度の 1 件）"
+    assert opinions.latest_opinions(counts.iloc[0:0]) is None
     until = opinions.opinion_counts(db, Filters(fiscal_year=2023))
     assert set(until["fiscal_year"]) == {2023}
     chart = opinions.opinion_chart(counts, "title").to_dict()

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from pipeline.texts import dashboard as dtxt
 from pipeline.texts import report as txt
 from tests import factories as f
 
@@ -30,7 +31,7 @@ def test_builds_pdf_and_xlsx_for_the_chosen_year(tmp_path, monkeypatch):
     at = _run(db, monkeypatch)
     assert not at.exception
     year = at.selectbox(key="report_year")
-    assert year.options == [txt.fy_label(2024), txt.fy_label(2023)]
+    assert year.options == [dtxt.fy(2024), dtxt.fy(2023)]
     year.set_value(2023)
     at.run()
     at.button(key="report_build").click()
