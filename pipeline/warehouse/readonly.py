@@ -243,6 +243,25 @@ def _superseded(db: Path, token: str) -> bool:
     return latest is not None and latest > token
 
 
+def _attempt(db: Path, token: str) -> bool:
+    """One try at a refresh request (the thread's and the detached process's): True when
+    done or no longer needed (the file gone, a newer request took over), False when the
+    refresh failed (logged; the caller retries after `_backoff`)."""
+    if not db.exists() or _superseded(db, token):
+        return True
+    try:
+        snap = refresh(db)
+    except Exception as exc:
+        log.warning(txt.refresh_failed(schema.copy_path(db), _first_line(exc)))
+        return False
+    log.info("read-only copy refreshed: %s (%d rows, %.2f s)", snap.path, snap.rows, snap.seconds)
+    return True
+
+
+def _backoff(attempt: int) -> float:
+    return min(RETRY_FIRST * 2 ** attempt, RETRY_MAX)
+
+
 class _Refresher:
     """The in-process background refresher: one daemon thread for all warehouses."""
 
@@ -294,20 +313,15 @@ class _Refresher:
 
     def _run_one(self, db: Path, entry: list) -> None:
         token, first, _last, _due, attempts = entry
-        if not db.exists() or _superseded(db, token):
+        if _attempt(db, token):
             return
-        try:
-            snap = refresh(db)
-            log.info("read-only copy refreshed: %s (%d rows, %.2f s)", snap.path, snap.rows,
-                     snap.seconds)
-        except Exception as exc:        # logged and retried; never the write's failure
-            log.warning(txt.refresh_failed(schema.copy_path(db), _first_line(exc)))
-            delay = min(RETRY_FIRST * 2 ** attempts, RETRY_MAX)
-            with self._cond:
-                if db not in self._pending:      # no newer request meanwhile: retry this one
-                    now = time.monotonic()
-                    self._pending[db] = [token, first, now, now + delay, attempts + 1]
-                    self._cond.notify_all()
+        # logged and retried; never the write's failure
+        delay = _backoff(attempts)
+        with self._cond:
+            if db not in self._pending:      # no newer request meanwhile: retry this one
+                now = time.monotonic()
+                self._pending[db] = [token, first, now, now + delay, attempts + 1]
+                self._cond.notify_all()
 
     def pending(self) -> dict[Path, str]:
         with self._cond:
@@ -457,21 +471,12 @@ def run_detached(db: Path, token: str, *, give_up: float = DETACHED_GIVE_UP) -> 
     time.sleep(DEBOUNCE)
     deadline = time.monotonic() + give_up
     attempt = 0
-    while True:
-        if not db.exists() or _superseded(db, token):
-            return 0
-        try:
-            snap = refresh(db)
-        except Exception as exc:
-            log.warning(txt.refresh_failed(schema.copy_path(db), _first_line(exc)))
-            if time.monotonic() >= deadline:
-                return 1
-            time.sleep(min(RETRY_FIRST * 2 ** attempt, RETRY_MAX))
-            attempt += 1
-            continue
-        log.info("read-only copy refreshed: %s (%d rows, %.2f s)", snap.path, snap.rows,
-                 snap.seconds)
-        return 0
+    while not _attempt(db, token):
+        if time.monotonic() >= deadline:
+            return 1
+        time.sleep(_backoff(attempt))
+        attempt += 1
+    return 0
 
 
 if __name__ == "__main__":
