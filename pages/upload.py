@@ -16,14 +16,25 @@ ensure_app_shell()
 # Sheet, cell and value stay narrow so the message (what to fix) is readable on a laptop.
 PROBLEM_WIDTHS = {name: st.column_config.Column(width=w)
                   for name, w in zip(txt.PROBLEM_COLUMNS, (110, 60, 120, 600), strict=True)}
-MESSAGE_FITS = 46          # full-width characters that fit the 600-px message column on one line
+MESSAGE_FITS = 41          # full-width characters that fit the 600-px message column on one line
 WRAPPED_ROW = 70           # px: Streamlit wraps cell text only in rows taller than 4rem (3 lines)
+
+
+def widths(columns, sizes) -> dict:
+    """Column widths (px or "small") for a change table, so it fits a 1366-px laptop."""
+    return {name: st.column_config.Column(width=w) for name, w in zip(columns, sizes, strict=True)}
+
+
+ACTION_WIDTHS = widths(txt.ACTION_DIFF_COLUMNS, (85, 190, 55, 100, 230, 230))
+INDICATOR_WIDTHS = widths(txt.INDICATOR_DIFF_COLUMNS, (85, 190, 70, 55, 100, 100, 290))
+PARTNER_WIDTHS = widths(txt.PARTNER_DIFF_COLUMNS, (55, 85, 120, 170, 110, 130, 220))
+ENERGY_WIDTHS = widths(txt.ENERGY_DIFF_COLUMNS, (75, 140, 90, 90, 80, 55, 80, 80, 60, 130))
 
 
 def problems_table(problems, key: str) -> None:
     """Errors or warnings with their sheet and cell; rows grow to show a long message whole."""
     frame = uploads.problems_frame(problems)
-    longest = int(frame[txt.PROBLEM_COLUMNS[3]].str.len().max() or 0)
+    longest = max((ui.text_width(m) for m in frame[txt.PROBLEM_COLUMNS[3]]), default=0)
     wrapped = longest > MESSAGE_FITS
     st.dataframe(frame, hide_index=True, width="stretch", key=key, column_config=PROBLEM_WIDTHS,
                  row_height=WRAPPED_ROW if wrapped else None,
@@ -150,21 +161,21 @@ if change.is_empty:
 if change.actions:
     st.markdown(f"**{txt.ACTIONS_CHANGES}**")
     st.dataframe(diff.action_frame(change), hide_index=True, width="stretch", key="diff_actions",
-                 placeholder=ui.BLANK)
+                 placeholder=ui.BLANK, column_config=ACTION_WIDTHS)
 if change.indicators:
     st.markdown(f"**{txt.INDICATOR_CHANGES}**")
     st.dataframe(diff.indicator_frame(change), hide_index=True, width="stretch", key="diff_indicators",
-                 placeholder=ui.BLANK)
+                 placeholder=ui.BLANK, column_config=INDICATOR_WIDTHS)
 if change.partners_added or change.partners_removed:
     st.markdown(f"**{txt.PARTNER_CHANGES}**")
     st.dataframe(diff.partner_frame(change), hide_index=True, width="stretch", key="diff_partners",
-                 placeholder=ui.BLANK)
+                 placeholder=ui.BLANK, column_config=PARTNER_WIDTHS)
 if change.energy:
     st.markdown(f"**{txt.ENERGY_CHANGES}**")
     if change.energy_effect_t is not None:
         st.caption(txt.energy_total_effect(change.energy_effect_t))
     st.dataframe(diff.energy_frame(change), hide_index=True, width="stretch", key="diff_energy",
-                 placeholder=ui.BLANK)
+                 placeholder=ui.BLANK, column_config=ENERGY_WIDTHS)
 
 confirm, cancel = st.columns(2)
 if confirm.button(txt.CONFIRM, type="primary", key="upload_confirm"):

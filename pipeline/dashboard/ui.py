@@ -19,6 +19,7 @@ import functools
 import re
 import sys
 import threading
+import unicodedata
 import weakref
 import zlib
 from collections import OrderedDict
@@ -747,6 +748,12 @@ def dataframe(data: pd.DataFrame, **kwargs) -> None:
 
 def _table_csv(data: pd.DataFrame, columns: tuple | None, rename: tuple | None) -> bytes:
     return csv_bytes(_table_view(data, columns, rename))
+
+
+def text_width(text: str) -> float:
+    """Width of `text` in full-width characters (ASCII and half-width kana count ~half):
+    how much of a table column a message takes."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.55 for ch in str(text))
 
 
 def opinion_columns() -> dict:

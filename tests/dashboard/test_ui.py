@@ -178,3 +178,10 @@ def test_content_key_follows_the_labels():
     after = ui.content_key("history_version", ["提出ID 1 — D01 2023年度（現在の版）"])
     assert before.startswith("history_version_") and before != after
     assert before == ui.content_key("history_version", ("提出ID 1 — D01 2023年度（以前の版）",))
+
+
+def test_text_width_counts_half_width_characters_as_about_half():
+    from pipeline.dashboard import ui as _ui
+    assert _ui.text_width("空欄です") == 4
+    assert _ui.text_width("A / B") == 5 * 0.55
+    assert _ui.text_width("") == 0
