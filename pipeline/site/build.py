@@ -112,13 +112,17 @@ def build_site(db, fiscal_year: int, out: str | os.PathLike, *, config: Publicat
                 report = public_report(_build_report(con, fy))
                 import pipeline.report.pdf  # noqa: F401  (imported once, before the workers fork)
                 pdf_future = renderer.submit(_render_pdf, report)     # renders while we read on
-            site = site_content.collect(con, fy, config, edition, generated_at)
+            futures: dict = {}
+
+            def emit(section_figures):      # each section's charts start rendering at once
+                futures.update(renderer.render(
+                    {f.key: site_charts.spec_json(f.chart, f.width or site_charts.WIDTH)
+                     for f in section_figures}))
+            site = site_content.collect(con, fy, config, edition, generated_at, emit)
         timings["read"] = time.perf_counter() - start
-        t = time.perf_counter()
         figures = site.figures()
-        futures = renderer.render({f.key: site_charts.spec_json(f.chart, f.width or site_charts.WIDTH)
-                                   for f in figures})
-        timings["specs"] = time.perf_counter() - t
+        missing = [f for f in figures if not any(f.key in keys for keys in futures)]
+        emit(missing)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
         stack.callback(shutil.rmtree, tmp, True)          # gone after the swap, or on failure
         downloads = _write_report_xlsx(report, tmp, fy) if report is not None else []

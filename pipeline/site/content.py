@@ -378,7 +378,8 @@ def _action(rec: dict, vis: Visibility) -> ActionItem:
 
 
 def _policies(con, site: SiteContent, fy: int, table: pd.DataFrame, actions: pd.DataFrame,
-              vis: Visibility, narrative: dict[str, str], saved: frozenset = frozenset()) -> None:
+              vis: Visibility, narrative: dict[str, str], saved: frozenset = frozenset(),
+              emit=lambda figures: None) -> None:
     for index, (code, name) in enumerate(rd.policies(con)):
         measures = rd.measures(con, code)
         ptable = table[table["policy_code"] == code].reset_index(drop=True)
@@ -414,6 +415,8 @@ def _policies(con, site: SiteContent, fy: int, table: pd.DataFrame, actions: pd.
                                   pactions[pactions["measure_code"] == m.measure_code].to_dict("records")])
             page.measures.append(block)
         site.policies.append(page)
+        emit(([page.figure] if page.figure else [])
+             + [i.figure for m in page.measures for i in m.indicators if i.figure])
 
 
 # --- partners --------------------------------------------------------------------------------------
@@ -487,55 +490,65 @@ def _partners(con, site: SiteContent, fy: int, vis: Visibility) -> None:
 # --- operations, opinions --------------------------------------------------------------------------
 
 def _operations(con, site: SiteContent, fy: int, paragraph: str | None) -> None:
+    """The city government's own emissions (事務事業編) with the app's queries and charts
+    (pipeline.analysis.operations), only where v_operations_emissions has rows up to the FY."""
     if not q.has_operations(con, fy):
         return
-    rows = q.operations_rows(con, fy)
-    site.open_data["operations"] = rows
-    whole = rows[rows["organisation_code"].isna()].sort_values("fiscal_year")
-    orgs = rows[rows["organisation_code"].notna()]
-    out: dict = {"figures": [], "sentence": "", "whole": None, "orgs": None, "narrative": paragraph or ""}
-    if not whole.empty:
-        last = whole.iloc[-1]
-        out["sentence"] = txt.operations_sentence(
-            int(last["fiscal_year"]), float(last["t_co2"]), _v(last["base_year"]), _v(last["reduction_pct"]),
-            _v(last["target_year"]), _v(last["status"]))
+    from pipeline.analysis import operations as ops
+    from pipeline.texts import operations as otxt
+    site.open_data["operations"] = q.operations_rows(con, fy)
+    out: dict = {"figures": [], "facts": [], "sentence": "", "narrative": paragraph or "",
+                 "provisional": False}
+    totals = ops.operations_totals(con)
+    totals = totals[totals["fiscal_year"] <= fy].reset_index(drop=True)
+    pace = ops.operations_pace(con, fy)
+    if pace is not None:
+        out["facts"] = [
+            Fact(otxt.metric_t(pace.latest_year, pace.provisional),
+                 f"{txt.num(pace.t_co2, 1)} {txt.UNIT_T}", pace.t_co2, "ops_t_co2"),
+            Fact(txt.L_REDUCTION, txt.pct(pace.reduction_pct), pace.reduction_pct, "ops_reduction_pct"),
+            Fact(txt.L_ACTUAL_RATE, txt.pct(pace.actual_rate_pct), pace.actual_rate_pct, "ops_actual_rate_pct"),
+            Fact(txt.L_NEEDED_RATE, txt.pct(pace.needed_rate_pct), pace.needed_rate_pct, "ops_needed_rate_pct")]
+        out["sentence"] = txt.pace_sentence(pace.on_track, pace.actual_rate_pct, pace.needed_rate_pct,
+                                            pace.latest_year, pace.target_year)
+        out["provisional"] = bool(ops.any_provisional(totals))
+        title = otxt.trend_title(pace.scope, pace.latest_year, pace.t_co2, pace.reduction_pct, pace.provisional)
         cols = [("fiscal_year", dtxt.COLUMNS["fiscal_year"], "fy"), ("t_co2", txt.L_T_CO2, "num1"),
-                ("t_co2_fixed", txt.L_T_CO2_FIXED, "num1"),
-                ("expected_t_co2", txt.COL_EXPECTED_T, "num1"),
-                ("reduction_pct", txt.COL_REDUCTION, "pct"), ("status", txt.L_STATUS, "tag"),
-                ("provisional_label", txt.L_PROVISIONAL, "text")]
-        whole = whole.assign(provisional_label=[txt.L_PROVISIONAL if bool(v) else "" for v in whole["provisional"]])
-        out["whole"] = _table(txt.H_OPERATIONS_TOTAL, whole, cols)
-        chart = _operations_chart(whole)
-        if chart is not None:
-            title = txt.H_OPERATIONS_TOTAL
-            out["figures"].append(Figure(f"operations-{fy}", title, title + "。" + out["sentence"], chart,
-                                         out["whole"]))
-            out["whole"] = None
-    if not orgs.empty:
-        latest = orgs[orgs["fiscal_year"] == orgs["fiscal_year"].max()].copy()
-        latest["name"] = [n if isinstance(n, str) and n else code
-                          for n, code in zip(latest["organisation_name"], latest["organisation_code"])]
-        cols = [("name", txt.COL_ORGANISATION_UNIT, "text"), ("fiscal_year", dtxt.COLUMNS["fiscal_year"], "fy"),
-                ("t_co2", txt.L_T_CO2, "num1"), ("reduction_pct", txt.COL_REDUCTION, "pct"),
-                ("status", txt.L_STATUS, "tag")]
-        out["orgs"] = _table(txt.H_OPERATIONS_ORGS, latest, cols)
+                ("provisional_mark", txt.L_PROVISIONAL, "tag"),
+                ("t_co2_fixed", txt.L_T_CO2_FIXED, "num1"), ("expected_t_co2", txt.COL_EXPECTED_T, "num1"),
+                ("reduction_pct", txt.COL_REDUCTION, "pct"), ("status", txt.L_STATUS, "tag")]
+        whole = totals[totals["organisation_code"].isna()]
+        out["figures"].append(Figure(
+            f"operations-{fy}", title, txt.alt_text(title, otxt.TREND_SUBTITLE, out["sentence"]),
+            ops.operations_trend_chart(whole, title, otxt.TREND_SUBTITLE),
+            _table(title, whole[whole["t_co2"].notna()], cols), heading=txt.H_OPERATIONS_TOTAL))
+    status = ops.operations_status(con, fy)
+    orgs = status[status["organisation_code"].notna()]
+    if not orgs.empty and orgs["t_co2"].notna().any():
+        title = otxt.orgs_title(fy, *ops.good_organisations(status))
+        cols = [("organisation_name", txt.COL_ORGANISATION_UNIT, "text"), ("t_co2", txt.L_T_CO2, "num1"),
+                ("reduction_pct", txt.COL_REDUCTION, "pct"),
+                ("expected_reduction_pct", txt.COL_EXPECTED_REDUCTION, "pct"),
+                ("target_reduction_pct", txt.COL_TARGET_REDUCTION, "pct"), ("status", txt.L_STATUS, "tag")]
+        out["figures"].append(Figure(
+            f"operations-organisations-{fy}", title,
+            txt.alt_text(title, otxt.ORGS_SUBTITLE, "、".join(
+                f"{r.organisation_name} {r.status}" for r in orgs.itertuples() if isinstance(r.status, str))),
+            ops.organisations_chart(status, title), _table(title, status[status["t_co2"].notna()], cols),
+            heading=txt.H_OPERATIONS_ORGS))
+    by_activity = ops.emissions_by_activity(con, None, fy)
+    if not by_activity.empty:
+        largest = ops.largest_activity(by_activity, fy) or (None, None)
+        title = otxt.activity_title(fy, *largest)
+        latest = by_activity[by_activity["fiscal_year"] == by_activity["fiscal_year"].max()]
+        cols = [("activity", dtxt.COLUMNS["activity"], "text"), ("t_co2", txt.L_T_CO2, "num1"),
+                ("share_pct", txt.COL_SHARE, "pct")]
+        out["figures"].append(Figure(
+            f"operations-activity-{fy}", title,
+            txt.alt_text(title, txt.alt_values_t((r.activity, r.t_co2) for r in latest.itertuples())),
+            ops.activity_chart(by_activity, title), _table(title, latest, cols),
+            heading=txt.H_OPERATIONS_ACTIVITY))
     site.operations = out
-
-
-def _operations_chart(whole: pd.DataFrame):
-    """The own-operations chart of the app when its module provides one."""
-    try:
-        from pipeline.analysis import operations as ops
-    except ImportError:
-        return None
-    builder = getattr(ops, "operations_trend_chart", None)
-    if builder is None:
-        return None
-    try:
-        return builder(whole, txt.H_OPERATIONS_TOTAL)
-    except Exception:       # a builder with another signature: the table alone stays
-        return None
 
 
 def _opinions(con, site: SiteContent, fy: int) -> None:
@@ -576,7 +589,10 @@ def sentences(text: str) -> list[str]:
 # --- entry point -------------------------------------------------------------------------------------
 
 def collect(con, fiscal_year: int, config: PublicationConfig, edition: Edition,
-            generated_at: datetime) -> SiteContent:
+            generated_at: datetime, emit=None) -> SiteContent:
+    """Everything the site shows.  `emit(figures)` is told each section's figures as soon
+    as they exist, so that rendering them can start while the rest is read."""
+    emit = emit or (lambda figures: None)
     fy = int(fiscal_year)
     vis = Visibility.of(config)
     demo = q.is_demo(con) if config.demo is None else config.demo
@@ -585,6 +601,7 @@ def collect(con, fiscal_year: int, config: PublicationConfig, edition: Edition,
     actions = q.action_rows(con, fy, vis)
     _emissions(con, site, fy)
     _status(con, site, fy, table)
+    emit(list(site.top_figures))
     _pdca_partners(con, site, fy)
     story = _narrative(con, fy)
     if story is not None:
@@ -593,9 +610,12 @@ def collect(con, fiscal_year: int, config: PublicationConfig, edition: Edition,
     _policies(con, site, fy, table, actions, vis,
               {code: p.text for code, p in story.policies.items()} if story is not None else {},
               frozenset(code for code, p in story.policies.items() if p.saved) if story is not None
-              else frozenset())
+              else frozenset(), emit)
     _partners(con, site, fy, vis)
+    emit(list(site.partner_figures))
     _operations(con, site, fy, story.operations.text if story is not None and story.operations else None)
+    if site.operations:
+        emit(list(site.operations.get("figures", [])))
     _opinions(con, site, fy)
     site.open_data.update({
         "indicators": q.indicator_rows(con, fy, vis),

@@ -377,7 +377,7 @@ WHOLE_GOVERNMENT = "市役所全体"
 L_T_CO2 = "排出量（t-CO2）"
 L_T_CO2_FIXED = "排出係数を基準年度に固定した排出量（t-CO2）"
 L_PROVISIONAL = "暫定"
-PROVISIONAL_NOTE = "「暫定」は、その年度の電気の排出係数がまだ公表されていないため、前年度の係数で計算した値です。"
+PROVISIONAL_NOTE = "「暫定」は、その年度の排出係数がまだ公表されていないため、それより前の年度の係数で計算した値です。"
 
 
 def operations_sentence(year: int, t_co2: float, base_year: int | None, reduction: float | None,
@@ -624,3 +624,13 @@ def narrative_mark(saved: bool) -> str:
     """Which text the page shows (contract section 10): HQ's saved text, else the draft."""
     return ("この文章は事務局が確認・編集したものです。" if saved
             else "この文章は数値から自動で作成した下書きです（事務局による編集前）。")
+
+H_OPERATIONS_ACTIVITY = "エネルギーの種類ごとの排出量"
+COL_EXPECTED_REDUCTION = "直線経路での削減率（%）"
+COL_TARGET_REDUCTION = "目標の削減率（%）"
+COL_SHARE = "割合（%）"
+
+
+def alt_values_t(pairs) -> str:
+    """"電気 12,345.6 t-CO2、都市ガス …" from (label, t-CO2) pairs."""
+    return "、".join(f"{label} {value:,.1f} t-CO2" for label, value in pairs)
