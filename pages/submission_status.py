@@ -138,5 +138,6 @@ ui.table(shown, f"submissions_{fy}", columns=["department_code", "department_nam
 
 matrix = ui.q(submissions.submission_matrix, f)
 if not matrix.empty:
-    title = txt.submission_matrix_title(matrix["fiscal_year"].nunique())
+    title = txt.submission_matrix_title(matrix["fiscal_year"].nunique(),
+                                        ui.derive(submissions.missing_by_year, matrix))
     ui.chart_block(ui.lazy(submissions.submission_matrix_chart, matrix, title), matrix, title, "submission_matrix")

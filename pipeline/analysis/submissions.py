@@ -105,6 +105,13 @@ def unsubmitted(status: pd.DataFrame) -> pd.DataFrame:
     return status[~status["submitted"]]
 
 
+def missing_by_year(matrix: pd.DataFrame) -> list[tuple[int, int]]:
+    """(FY, departments without a submission) of a `submission_matrix`, newest FY first,
+    only the FYs that miss any."""
+    missing = matrix[~matrix["submitted"].astype(bool)].groupby("fiscal_year").size()
+    return [(int(y), int(n)) for y, n in sorted(missing.items(), reverse=True) if n]
+
+
 def submission_matrix_chart(df: pd.DataFrame, title: str):
     data = with_fy_label(df)
     data["state"] = [txt.SUBMITTED if s else txt.NOT_SUBMITTED for s in data["submitted"]]

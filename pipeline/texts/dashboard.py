@@ -485,8 +485,14 @@ def submissions_title(year: int, done: int, total: int) -> str:
     return f"{fy_short(year)}：{total}課のうち {done} 課が提出済み"
 
 
-def submission_matrix_title(n_years: int) -> str:
-    return f"所管課×年度の提出状況（{n_years}年度分、数字は版数）"
+def submission_matrix_title(n_years: int, missing: list[tuple[int, int]] | None = None) -> str:
+    """The matrix's message: which FYs have departments missing (`missing` = (FY, count), newest
+    first), or that every cell is in."""
+    note = f"（{n_years}年度分、数字は版数）"
+    if not missing:
+        return f"{n_years}年度分すべて、全所管課が提出済み（数字は版数）"
+    gaps = "、".join(f"{fy_short(y)} {n}課" for y, n in missing)
+    return f"未提出は {gaps}{note}"
 
 
 # --- Tooltips ---------------------------------------------------------------------

@@ -158,7 +158,8 @@ def provisional_mark(provisional) -> str:
 
 
 def _t(value: float) -> str:
-    return f"{value:,.1f} t-CO2"
+    """A t-CO2 figure as the metric above the chart shows it: one decimal below 1,000 t, none above."""
+    return f"{value:,.1f} t-CO2" if abs(value) < 1000 else f"{value:,.0f} t-CO2"
 
 
 def trend_title(scope: str, year: int, t: float, reduction_pct: float | None, provisional: bool) -> str:

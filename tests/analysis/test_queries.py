@@ -414,6 +414,11 @@ def test_submission_matrix(con):
     got = {(r.department_code, r.fiscal_year): (r.submitted, r.versions) for r in df.itertuples()}
     assert got == {("D01", 2023): (True, 1), ("D01", 2024): (True, 2),
                    ("D02", 2023): (False, 0), ("D02", 2024): (True, 1)}
+    # the matrix's title says where the gaps are
+    assert submissions.missing_by_year(df) == [(2023, 1)]
+    assert txt.submission_matrix_title(2, submissions.missing_by_year(df)) == "未提出は 2023年度 1課（2年度分、数字は版数）"
+    assert submissions.missing_by_year(df[df["submitted"]]) == []
+    assert txt.submission_matrix_title(2, []).startswith("2年度分すべて")
 
 
 # --- Helpers ---------------------------------------------------------------------------
