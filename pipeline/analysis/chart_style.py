@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import unicodedata
 from pathlib import Path
 
 import altair as alt
@@ -170,9 +171,43 @@ def scale_text_marks(spec: dict, k: float) -> dict:
     return spec
 
 
+#: Full-width characters of a 20-px title that fit one line of a chart on a 1366-px laptop
+#: (~900 px with the sidebar); presentation mode (27 px on a 1920-px screen, no sidebar).
+TITLE_LINE, TITLE_LINE_PRESENT = 42, 60
+_BREAKS = "：、。）」"      # a line may end after these
+_OPENINGS = "「（"          # … or before these
+
+
+def _width(text: str) -> float:
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.55 for ch in text)
+
+
+def wrap_title(text: str, line: float) -> str | list[str]:
+    """A title too long for one line as lines, broken at a Japanese punctuation mark in the
+    last two thirds of a line where there is one (Vega cuts a long title with "…")."""
+    if _width(text) <= line:
+        return text
+    lines = []
+    while _width(text) > line:
+        fit = next(i for i in range(len(text), 0, -1) if _width(text[:i]) <= line)
+        after = max((text.rfind(ch, fit // 3, fit) + 1 for ch in _BREAKS), default=0)
+        before = max((text.rfind(ch, fit // 3, fit) for ch in _OPENINGS), default=-1)
+        cut = max(after, before)
+        cut = cut if cut > 0 else fit
+        lines.append(text[:cut])
+        text = text[cut:]
+    return lines + [text] if text else lines
+
+
 def to_spec(chart, present: bool = False) -> dict:
-    """The themed Vega-Lite spec as a dict; in presentation mode the text marks grow too."""
+    """The themed Vega-Lite spec as a dict: a long title wrapped, and in presentation mode the
+    text marks grown too."""
     spec = configure(chart, present).to_dict()
+    title = spec.get("title")
+    if isinstance(title, dict) and isinstance(title.get("text"), str):
+        title["text"] = wrap_title(title["text"], TITLE_LINE_PRESENT if present else TITLE_LINE)
+    elif isinstance(title, str):
+        spec["title"] = wrap_title(title, TITLE_LINE_PRESENT if present else TITLE_LINE)
     return scale_text_marks(spec, PRESENT_SCALE) if present else spec
 
 

@@ -208,3 +208,16 @@ def test_target_labels_sit_off_the_path(frames):
     texts = [layer for layer in spec["layer"] if isinstance(layer.get("mark"), dict)
              and layer["mark"].get("type") == "text"]
     assert texts and texts[0]["mark"]["baseline"] == "top" and texts[0]["mark"]["dy"] > 0
+
+
+def test_long_titles_wrap_at_a_japanese_break_instead_of_ending_in_an_ellipsis(frames):
+    long = "2025年度：最も多くの連携に名前が挙がったのは「東京電力パワーグリッド株式会社 埼玉総支社」"
+    assert chart_style.wrap_title(long, chart_style.TITLE_LINE) == [
+        "2025年度：最も多くの連携に名前が挙がったのは", "「東京電力パワーグリッド株式会社 埼玉総支社」"]
+    short = "2025年度：36指標中 14 指標が目標への経路に乗っています（達成率、%）"
+    assert chart_style.wrap_title(short, chart_style.TITLE_LINE) == short
+    assert all(len(line) <= 42 for line in chart_style.wrap_title("あ" * 100, 42))
+    chart = builders(frames)["status"].properties(title=chart_style.chart_title(long))
+    assert chart_style.to_spec(chart)["title"]["text"] == chart_style.wrap_title(long, chart_style.TITLE_LINE)
+    assert chart_style.to_spec(chart, present=True)["title"]["text"] == \
+        chart_style.wrap_title(long, chart_style.TITLE_LINE_PRESENT)
