@@ -82,7 +82,12 @@ else:
     if all(g.complete for g in gaps):
         st.success(rtxt.ALL_COMPLETE)
     columns = [k for k in rtxt.GAPS_COLUMNS if is_hq or k != "email"]
-    ui.table(table, f"round_gaps_{fy}", columns=columns, rename=rtxt.GAPS_COLUMNS)
+    # The lists share the room left by the code, name and state (fits a 1366-px laptop).
+    widths = {"department_code": 90, "department_name": 120, "state": 165, "missing_actions": 130,
+              "missing_indicators": 130, "missing_facilities": 130, "email": 130}
+    ui.table(table, f"round_gaps_{fy}", columns=columns, rename=rtxt.GAPS_COLUMNS,
+             column_config={rtxt.GAPS_COLUMNS[k]: st.column_config.Column(width=w) for k, w in widths.items()
+                            if k in columns})
 
 # --- reminders (HQ) -------------------------------------------------------------------------
 if is_hq and gaps:
