@@ -21,8 +21,11 @@ years = sorted(ui.q(reference.fiscal_years), reverse=True)
 if not years:
     st.info(txt.NO_YEARS)
     st.stop()
-fy = st.selectbox(txt.YEAR_LABEL, years, format_func=dtxt.fy, key="council_year")
 db = ui.db()
+# Opens on the latest FY with opinions: the newest FY usually has none until the council meets.
+latest = council.latest_opinion_year(db)
+fy = st.selectbox(txt.YEAR_LABEL, years, format_func=dtxt.fy, key="council_year",
+                  index=years.index(latest) if latest in years else 0)
 flash = st.session_state.pop("council_flash", None)
 if flash:
     st.success(flash)

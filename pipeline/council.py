@@ -314,6 +314,13 @@ def public_opinions(con_or_db, fiscal_year: int | None = None) -> pd.DataFrame:
     return frame[list(PUBLIC_COLUMNS)].reset_index(drop=True)
 
 
+def latest_opinion_year(con_or_db) -> int | None:
+    """The latest FY that has any opinion (what the council page opens on), else None."""
+    with _Con(con_or_db) as con:
+        row = con.execute("SELECT max(fiscal_year) FROM council_opinions").fetchone()
+    return None if row is None or row[0] is None else int(row[0])
+
+
 def open_opinions(con_or_db, fiscal_year: int | None = None) -> pd.DataFrame:
     """Opinions not yet 対応済 (latest status), optionally only those of one FY."""
     frame = opinions(con_or_db, fiscal_year)

@@ -289,3 +289,9 @@ def test_parse_date_and_published():
         [True, True, False, None, None, True]
     with pytest.raises(ValueError):
         council.parse_published("?")
+
+
+def test_latest_opinion_year(db):
+    assert council.latest_opinion_year(db) is None
+    council.add_opinion(db, 2023, txt.LEVEL_PLAN, None, "意見", HQ)
+    assert council.latest_opinion_year(db) == 2023

@@ -106,3 +106,9 @@ def test_form_words_are_the_right_ones(db):
     assert at.selectbox(key="council_target").format_func(None) == txt.NO_TARGET
     assert at.selectbox(key="council_year").format_func(2024).startswith("2024年度（")
     assert at.date_input(key="council_published").label == txt.LABEL_PUBLISHED
+
+
+def test_page_opens_on_the_latest_year_with_opinions(db):
+    council.add_opinion(db, 2023, txt.LEVEL_PLAN, None, "意見", auth.User("hq1", auth.ROLE_HQ))
+    at = _page(None)
+    assert at.selectbox(key="council_year").value == 2023
