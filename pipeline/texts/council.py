@@ -127,7 +127,7 @@ HELP_COUNCIL = "審議会意見ワークブックを取り込む（council impor
 PAGE_TITLE = "審議会意見"
 PAGE_INTRO = ("環境審議会による年次報告書の点検・評価の意見と、市民・事業者・共創推進プラットフォーム・"
               "パブリックコメントなどから寄せられた意見、市の対応方針・対応状況を記録します。"
-              "公表とした意見と対応は翌年度の年次報告書と公開サイトに掲載されます"
+              "公表とした意見と対応は翌年度の年次報告書と公表サイトに掲載されます"
               "（審議会の意見は既定で公表、それ以外は公表とするまで掲載されません）。")
 YEAR_LABEL = "対象年度（審議会が評価した報告書の年度）"
 NO_YEARS = "年度がありません。まず計画マスタと取組状況報告を取り込んでください。"
@@ -149,7 +149,7 @@ LABEL_RECEIVED = "受付日（任意）"
 #: The add form's 公表 choice → add_opinion(published=…) (None = the source's default).
 PUBLISH_CHOICES = {"区分の既定（審議会は公表、ほかは非公表）": None, "公表する": True, "公表しない": False}
 FORM_PUBLISH = "公表の設定"
-LABEL_PUBLISH_TOGGLE = "公表する（年次報告書・公開サイトに掲載）"
+LABEL_PUBLISH_TOGGLE = "公表する（年次報告書・公表サイトに掲載）"
 BUTTON_PUBLISH = "設定する"
 LABEL_TARGET = "対象（計画全体のときは不要）"
 NO_TARGET = "指定しない（計画全体）"

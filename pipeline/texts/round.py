@@ -467,7 +467,7 @@ OPERATIONS_NO_PREVIOUS = "前年度のデータがないため、増減の要因
 EMPTY_TEXT = "空の文章は保存できません。下書きに戻すときは「下書きを入れる」を押してから保存してください。"
 NARRATIVE_HEADER = "報告書の文章"
 NARRATIVE_CAPTION = ("数値から自動で作った下書きです。段落ごとに編集して保存すると、年次報告書"
-                     "（PDF・Excel）と公開サイトには保存した文章が使われます（保存しない段落は下書きのまま）。")
+                     "（PDF・Excel）と公表サイトには保存した文章が使われます（保存しない段落は下書きのまま）。")
 NARRATIVE_SAVE = "この段落を保存"
 NARRATIVE_RESET = "下書きを入れる"
 NARRATIVE_SAVED = "保存しました。"

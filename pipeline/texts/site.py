@@ -596,24 +596,24 @@ UNIT_FACILITIES = "施設"
 H_POLICY_SUMMARY = "この年度の概況"
 
 # --- the 公表 page of the app ---------------------------------------------------------------------
-PAGE_SITE_HEADING = "公開用サイト（ZIP）"
-SITE_BUILD_BUTTON = "公開用サイトを作成"
-SITE_BUILDING = "公開用サイトを作成しています（グラフと年次報告書を含むため、しばらくかかります）…"
-SITE_DOWNLOAD = "公開用サイト（ZIP）をダウンロード"
+PAGE_SITE_HEADING = "公表サイト（ZIP）"
+SITE_BUILD_BUTTON = "公表サイトを作成"
+SITE_BUILDING = "公表サイトを作成しています（グラフと年次報告書を含むため、しばらくかかります）…"
+SITE_DOWNLOAD = "公表サイト（ZIP）をダウンロード"
 
 
 def page_site_help(edition_label: str | None) -> str:
     source = f"最新の公表版（{edition_label}）" if edition_label else "現在のデータ（「速報」と表示されます）"
     # (shown in st.caption: no `code` in it, whose grey box on the caption's grey text fails
     # axe's colour contrast)
-    return (f"この年度の公開用サイトを、{source}から作成します。ZIP を展開したフォルダは、"
+    return (f"この年度の公表サイトを、{source}から作成します。ZIP を展開したフォルダは、"
             "ウェブサーバーに置いても、USB メモリからブラウザで開いても表示でき、外部から何も読み込みません。"
             "担当者名・連絡先と、設定（[publication] の internal_fields）で非公開にした項目は含みません。"
             "コマンドでは「python -m pipeline publish --year 年度 --out フォルダ」で作成できます。")
 
 
 def site_built(pages: int, files: int, seconds: float) -> str:
-    return f"公開用サイトを作成しました（ページ {pages}、ファイル {files}、{seconds:.0f} 秒）。"
+    return f"公表サイトを作成しました（ページ {pages}、ファイル {files}、{seconds:.0f} 秒）。"
 
 
 def site_zip_name(fiscal_year: int) -> str:

@@ -89,7 +89,7 @@ def test_anyone_downloads_the_public_site_as_a_zip(db):
     next(b for b in at.button if b.label == stxt.SITE_BUILD_BUTTON).click()
     at.run(timeout=300)
     assert not at.exception and not at.error
-    assert any("公開用サイトを作成しました" in s.value for s in at.success)
+    assert any("公表サイトを作成しました" in s.value for s in at.success)
     button = next(b for b in at.get("download_button") if b.proto.label == stxt.SITE_DOWNLOAD)
     assert button.proto.label == stxt.SITE_DOWNLOAD
     archive = at.session_state["publication_site"][2]
