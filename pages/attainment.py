@@ -48,6 +48,10 @@ else:
               "target_value": 90, "unit": 80, "department_name": 130}
     ui.table(table, f"attainment_table_{fy}", columns=listed,
              column_config={**{txt.COLUMNS[k]: st.column_config.Column(width=w) for k, w in widths.items()},
+                            # thousands separators, at most 3 decimals (a computed path had 4)
+                            **{txt.COLUMNS[k]: st.column_config.NumberColumn(format="localized",
+                                                                             width=widths.get(k))
+                               for k in ("actual_value", "target_value", "base_value", "expected_value")},
                             txt.COLUMNS["attainment_pct"]: st.column_config.ProgressColumn(
                                 txt.COLUMNS["attainment_pct"], format="%.1f%%", min_value=0, max_value=100,
                                 width=120)})
