@@ -173,6 +173,13 @@ else:
                         key=ui.content_key("ops_facility", choices.values()))
     sources = ui.derive(common.blanks_as, ui.q(provenance.facility_sources, fy, code), ("supplier", "menu"),
                         dtxt.BLANK)
+    # Where the figure came from (file, sheet, cells) within a laptop's width; amounts with separators.
+    widths = {"activity": 125, "supplier": 120, "menu": 60, "reported_amount": 110, "unit": 50,
+              "file_name": 130, "sheet": 120, "cells": 85, "row_cell": 110, "amount": 120}
     ui.table(sources, f"operations_sources_{code}_{fy}", columns=list(txt.SOURCE_COLUMNS),
-             rename=txt.SOURCE_COLUMNS)
+             rename=txt.SOURCE_COLUMNS,
+             column_config={txt.SOURCE_COLUMNS[k]: (st.column_config.NumberColumn(format="localized", width=w)
+                                                    if k in ("reported_amount", "amount")
+                                                    else st.column_config.Column(width=w))
+                            for k, w in widths.items()})
     st.page_link("pages/history.py", label=txt.PROVENANCE_LINK, icon=":material/history:")
