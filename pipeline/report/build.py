@@ -53,7 +53,7 @@ def build_from(con, fiscal_year: int) -> ReportData:
         generated_at=store.now(),
         emissions=rd.emissions_summary(con, fiscal_year),
         emission_totals=rd.emission_totals(con),
-        status_counts=rd.indicator_status_counts(con, fiscal_year),
+        status_counts={},
         pdca=rd.pdca_completion(con, fiscal_year),
         partner_summary=rd.partner_summary(con, fiscal_year),
         partners_by_type=rd.partners_by_type(con, fiscal_year),
@@ -61,27 +61,31 @@ def build_from(con, fiscal_year: int) -> ReportData:
         master=rd.master_source(con),
         edition=editions.edition_in_effect(con),
     )
+    # the dashboard's status counts (with the previous FY, for the chart) and, from them,
+    # the summary's; one query for both
+    status_chart_counts = attainment.indicator_status_counts(con, common.Filters(fiscal_year=fiscal_year))
+    report.status_counts = {row.status: int(row.count) for row in status_chart_counts.itertuples()}
     indicators = rd.indicator_table(con, fiscal_year)
     actions = rd.action_table(con, fiscal_year)
     partners = rd.partner_table(con, fiscal_year)
     for code, name in rd.policies(con):
+        policy_indicators = indicators[indicators["policy_code"] == code].reset_index(drop=True)
         report.sections.append(PolicySection(
             code=code, name=name,
             measures=rd.measures(con, code),
-            indicators=indicators[indicators["policy_code"] == code].reset_index(drop=True),
-            status_counts=rd.indicator_status_counts(con, fiscal_year, code),
+            indicators=policy_indicators,
+            status_counts=rd.status_counts_of(policy_indicators),
             pdca=rd.pdca_completion(con, fiscal_year, code),
             actions=actions[actions["policy_code"] == code].reset_index(drop=True),
             partner_summary=rd.partner_summary(con, fiscal_year, code),
             partners=partners[partners["policy_code"] == code].reset_index(drop=True),
         ))
-    f = common.Filters(fiscal_year=fiscal_year)
     report.chart_emissions = emissions.emissions_by_sector(con, fiscal_year)
     report.chart_path = emissions.emission_path(con)
-    report.chart_status = attainment.indicator_status_counts(con, f)
-    table = attainment.attainment_table(con, f)
+    report.chart_status = status_chart_counts
+    # the dashboard's attainment table of the FY: `indicators` is that very query
     for s in report.sections:
-        report.chart_attainment[s.code] = table[table["policy_code"] == s.code].reset_index(drop=True)
+        report.chart_attainment[s.code] = s.indicators
     report.council_previous = council_for_report(con, fiscal_year)
     report.cycle_previous = council.plan_cycle_status(con, fiscal_year - 1)
     report.narrative = narrative.narrative_for_report(con, fiscal_year)

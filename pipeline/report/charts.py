@@ -112,14 +112,25 @@ def _themed_spec(chart, width: int, height: int | None, font: str) -> dict:
     return spec
 
 
+def print_spec(chart, width: int, height: int | None = None, *, font: str = FONT,
+               font_dir: Path | None = None) -> dict:
+    """The Vega-Lite spec of a chart themed for print; `font` is the family its text is
+    measured with: the one the PDF draws it with (`font_dir` holds it)."""
+    _register_font(*([font_dir] if font_dir else []))
+    return _themed_spec(chart, width, height, font)
+
+
+def spec_to_svg(spec: dict) -> str:
+    """SVG for the PDF: vector, so it stays sharp in print, and about a third of a PNG's
+    cost (no rasterising, no PNG to compress and embed).  vl-convert releases the GIL while
+    it renders, so this can run in a thread beside the PDF's layout."""
+    import vl_convert as vlc
+    return vlc.vegalite_to_svg(spec)
+
+
 def print_svg(chart, width: int, height: int | None = None, *, font: str = FONT,
               font_dir: Path | None = None) -> str:
-    """The chart as SVG for the PDF: vector, so it stays sharp in print, and about a third
-    of a PNG's cost (no rasterising, no PNG to compress and embed).  `font` is the family
-    the text is measured with: the one the PDF draws it with (`font_dir` holds it)."""
-    import vl_convert as vlc
-    _register_font(*([font_dir] if font_dir else []))
-    return vlc.vegalite_to_svg(_themed_spec(chart, width, height, font))
+    return spec_to_svg(print_spec(chart, width, height, font=font, font_dir=font_dir))
 
 
 _LINE = re.compile(r"<line\b[^>]*>")
@@ -141,7 +152,7 @@ def svg_for_fpdf(svg: str, family: str, font_family: str, has_glyph) -> str:
     * the family Vega measured with (`font_family`) → the PDF's registered `family`;
     * a stroke-width without a stroke (SVG: no stroke) → stroke="none" (fpdf2 would draw
       one in the page's current colour);
-    * bold text → outlined in its own colour: the body font has no bold face;
+    * bold text → regular text outlined in its own colour: the body font has no bold face;
     * characters the font lacks → their compatibility form (㎥ → m3) where there is one."""
     def line(m: re.Match) -> str:
         tag = m.group(0)
@@ -162,7 +173,8 @@ def svg_for_fpdf(svg: str, family: str, font_family: str, has_glyph) -> str:
     def bold(m: re.Match) -> str:
         fill = _FILL.search(m.group(0))
         colour = fill.group(1) if fill else "#000"
-        return m.group(0)[:-1] + f' stroke="{colour}" stroke-width="0.25">'
+        tag = m.group(0).replace(' font-weight="bold"', "")
+        return tag[:-1] + f' stroke="{colour}" stroke-width="0.25">'
 
     svg = _HIDDEN_TEXT.sub("", _EMPTY_PATH.sub("", svg))
     svg = _LINE.sub(line, svg)

@@ -112,6 +112,14 @@ def indicator_status_counts(con, fiscal_year: int, policy_code: str | None = Non
     return {row.status: int(row.count) for row in counts.itertuples()}
 
 
+def status_counts_of(table: pd.DataFrame) -> dict[str, int]:
+    """Indicators per status word (all five, in contract order) of an `indicator_table`
+    frame: the same count as `indicator_status_counts` for the rows it holds, without
+    another pass over the attainment view (about 30 ms a query) for every policy."""
+    counts = table["status"].value_counts() if len(table) else {}
+    return {s: int(counts.get(s, 0)) for s in c.STATUSES}
+
+
 def indicator_table(con, fiscal_year: int, policy_code: str | None = None) -> pd.DataFrame:
     """One row per indicator of the FY with its value, expected value, attainment and status:
     the dashboard's attainment table (目標達成状況), so page and report show the same rows."""

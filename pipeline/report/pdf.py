@@ -13,7 +13,7 @@ from fpdf import FPDF
 from fpdf.enums import Align, WrapMode
 from fpdf.fonts import FontFace
 
-from pipeline.report import charts
+from pipeline.report import charts, fonts
 from pipeline.report.model import ReportData
 from pipeline.ingest.normalise import is_missing
 from pipeline.texts import report as txt
@@ -21,12 +21,14 @@ from pipeline.texts import report as txt
 # Body font: IPA P Gothic (TrueType outlines, Debian fonts-ipafont-gothic).  fpdf2 embeds
 # it with Identity-H, so every PDF reader (and pypdf) extracts the Japanese text; Noto
 # Sans CJK (.ttc, CFF) renders as well but fpdf2 gives it an embedded CMap that pypdf
-# and some readers cannot decode, and subsetting CFF is slow.  Noto is the fallback.
-IPA = Path("/usr/share/fonts/opentype/ipafont-gothic/ipagp.ttf")
-FONT_REGULAR = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
-FONT_BOLD = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc")
+# and some readers cannot decode, and subsetting CFF is slow.  Noto is the fallback
+# (pipeline.report.fonts: a small subset of it, made once).
+IPA = fonts.IPA
+FONT_REGULAR = fonts.NOTO_REGULAR
+FONT_BOLD = fonts.NOTO_BOLD
 FAMILY = "ReportJP"
-JP_COLLECTION_INDEX = 0          # Noto Sans CJK .ttc: JP, KR, SC, TC, HK
+FALLBACK, FALLBACK_FULL = "ReportFallback", "ReportFallbackFull"
+JP_COLLECTION_INDEX = fonts.NOTO_JP_INDEX
 HEAD_FILL = (221, 235, 247)
 ACCENT = (31, 78, 121)
 
@@ -71,19 +73,56 @@ class _Doc(FPDF):
         self.set_auto_page_break(True, margin=15)
         regular, bold = _fonts()
         self.add_font(FAMILY, "", str(regular), collection_font_number=_index(regular))
-        self.add_font(FAMILY, "B", str(bold), collection_font_number=_index(bold))
-        if regular == IPA and FONT_REGULAR.exists():
-            # Glyphs IPA lacks (e.g. ㎥) come from Noto Sans CJK.
-            self.add_font("NotoFallback", "", str(FONT_REGULAR), collection_font_number=JP_COLLECTION_INDEX)
-            self.set_fallback_fonts(["NotoFallback"], exact_match=False)
+        # IPA has no bold face: "B" is the same font, so it is loaded and subset once
+        self._bold = bold != regular
+        if self._bold:
+            self.add_font(FAMILY, "B", str(bold), collection_font_number=_index(bold))
+        self._body_cmap = self.fonts[FAMILY.lower()].cmap
+        # Glyphs IPA lacks (e.g. ㎥) come from Noto Sans CJK, loaded when a text needs one.
+        self._fallbacks: list[str] | None = [] if regular == IPA and FONT_REGULAR.exists() else None
+        self._handled: set[str] = set()
+        self._no_recalc()
+        self.set_title(f"{txt.PLAN_NAME} {txt.TITLE} {report.fiscal_year}")
+        self.set_author(txt.ISSUER)
+        self.set_lang("ja")
+
+    def _no_recalc(self):
         for font in self.fonts.values():
             # Recomputing every CFF glyph's bounds on save costs seconds and
             # changes nothing visible: the full font's bounding box still holds.
             if getattr(font, "ttfont", None) is not None:
                 font.ttfont.recalcBBoxes = False
-        self.set_title(f"{txt.PLAN_NAME} {txt.TITLE} {report.fiscal_year}")
-        self.set_author(txt.ISSUER)
-        self.set_lang("ja")
+
+    def set_font(self, family=None, style="", size=0):
+        if not self._bold and style and family == FAMILY:
+            style = style.replace("B", "")
+        super().set_font(family, style, size)
+
+    def normalize_text(self, text: str) -> str:
+        if self._fallbacks is not None and self.current_font is self.fonts.get(FAMILY.lower()):
+            cmap = self._body_cmap
+            missing = {ch for ch in text if ch >= " " and ord(ch) not in cmap} - self._handled
+            if missing:
+                self._use_fallback(missing)
+                self._handled |= missing
+        return super().normalize_text(text)
+
+    def _use_fallback(self, missing: set[str]) -> None:
+        """Register the fallback font(s) the first time a text needs a glyph IPA lacks: the
+        cached symbol subset, and the full Noto font only for what the subset lacks."""
+        if FALLBACK not in self._fallbacks:
+            subset = fonts.fallback_subset(IPA, FONT_REGULAR)
+            if subset is not None:
+                self.add_font(FALLBACK, "", str(subset))
+                self._fallbacks.append(FALLBACK)
+        covered = self.fonts[FALLBACK.lower()].cmap if FALLBACK in self._fallbacks else {}
+        if FALLBACK_FULL not in self._fallbacks and any(ord(ch) not in covered for ch in missing):
+            self.add_font(FALLBACK_FULL, "", str(FONT_REGULAR), collection_font_number=JP_COLLECTION_INDEX)
+            self._fallbacks.append(FALLBACK_FULL)
+        self._no_recalc()
+        self.set_fallback_fonts(self._fallbacks, exact_match=False)
+        if FALLBACK_FULL in self._fallbacks:
+            self._fallbacks = None              # nothing left to add: stop checking
 
     def footer(self):
         if self.page_no() == 1:
@@ -151,8 +190,8 @@ class _Doc(FPDF):
                 top = y + (height - len(cell) * line_h) / 2
                 for k, (line, width) in enumerate(cell):
                     baseline = top + k * line_h + line_h / 2 + 0.3 * self.font_size
-                    self._grid_text(x + (w - pad - width if to_right else pad), baseline, line,
-                                    w - 2 * pad, to_right, top + k * line_h, line_h)
+                    self._grid_text(x + pad, w - 2 * pad, width, baseline, line, to_right,
+                                    top + k * line_h, line_h)
                 x += w
             self.y = y + height
             if bold:
@@ -190,17 +229,18 @@ class _Doc(FPDF):
             cells.append(lines)
         return cells, max(len(c) for c in cells) * line_h + 2 * pad
 
-    def _grid_text(self, x: float, baseline: float, line: str, room: float, to_right: bool,
-                   top: float, line_h: float) -> None:
+    def _grid_text(self, left: float, room: float, width: float, baseline: float, line: str,
+                   to_right: bool, top: float, line_h: float) -> None:
+        """One line of a cell, in `room` mm from `left`: text() when the body font has
+        every glyph, else cell(), which takes the missing ones (e.g. ㎥) from the fallback."""
         if not line:
             return
         cmap = self.current_font.cmap
         if all(ord(ch) in cmap for ch in line):
-            self.text(x, baseline, line)
+            self.text(left + room - width if to_right else left, baseline, line)
             return
-        # a glyph the body font lacks (e.g. ㎥): cell() draws it from the fallback font
-        self.set_xy(x - (room - self.get_string_width(line) if to_right else 0), top)
-        self.cell(room, line_h, line, align=Align.R if to_right else Align.L)
+        self.set_xy(left - self.c_margin, top)          # cell() pads by c_margin itself
+        self.cell(room + 2 * self.c_margin, line_h, line, align=Align.R if to_right else Align.L)
 
     def chart(self, svg: str, width: float):
         """A chart (SVG, drawn as vector paths and text) at the left margin, kept on one page."""
@@ -300,6 +340,10 @@ def _summary(doc: _Doc, images: dict):
     doc.image(io.BytesIO(images["status"].encode("utf-8")), x=doc.l_margin + 85, y=y0, w=80)
     doc.set_y(max(y1, y0 + 80 * charts.svg_ratio(images["status"])) + 2)
 
+    # PDCA and partners side by side: both start on the same page (h2 alone would break
+    # the page under the first and leave the second on the page after)
+    if doc.get_y() > doc.page_break_trigger - 62:
+        doc.add_page()
     y0 = doc.get_y()
     doc.h2(txt.H_PDCA)
     p = r.pdca
@@ -514,40 +558,66 @@ def _sources(doc: _Doc):
 
 # --- charts -------------------------------------------------------------------------
 
-def _chart_jobs(report: ReportData) -> dict:
-    """The dashboard's charts (pipeline.analysis) on the dashboard's queries: name →
-    (chart, width, height) for the print size."""
+def _chart_jobs(report: ReportData):
+    """The dashboard's charts (pipeline.analysis) on the dashboard's queries, in the order
+    the document shows them: (name, chart, width, height) for the print size."""
     from pipeline.analysis import attainment, emissions
-    jobs = {
-        "emissions": (emissions.emissions_chart(
-            report.chart_emissions, report.chart_path, txt.CHART_EMISSIONS), 600, 140),
-        "status": (attainment.status_counts_chart(report.chart_status, txt.CHART_STATUS), 300, 150),
-    }
+    yield "emissions", emissions.emissions_chart(
+        report.chart_emissions, report.chart_path, txt.CHART_EMISSIONS), 600, 140
+    yield "status", attainment.status_counts_chart(report.chart_status, txt.CHART_STATUS), 300, 150
     for code, table in report.chart_attainment.items():
         if not table.empty:
-            jobs[code] = (attainment.attainment_chart(table, txt.CHART_ATTAINMENT), 520, None)
-    jobs.update(_operations_charts(report))
-    return jobs
+            yield code, attainment.attainment_chart(table, txt.CHART_ATTAINMENT), 520, None
+    for name, (chart, width, height) in _operations_charts(report).items():
+        yield name, chart, width, height
 
 
-def _render_charts(report: ReportData, doc: "_Doc") -> dict:
-    """name → SVG of each chart, measured with the document's font and drawn in it."""
-    family, folder = _chart_font()
-    out = {}
-    for name, (chart, width, height) in _chart_jobs(report).items():
-        svg = charts.print_svg(chart, width, height, font=family, font_dir=folder)
-        out[name] = charts.svg_for_fpdf(svg, FAMILY, family, doc.has_glyph)
-    return out
+class _Charts:
+    """name → SVG of each chart, measured with the document's font and drawn in it.
+
+    The Vega-Lite specs are built here, in order, and each is handed to one worker thread
+    as soon as it is ready: vl-convert renders without the GIL, so the rendering overlaps
+    the building of the next spec and then the layout of the pages, which waits for a
+    chart only where it places it."""
+
+    def __init__(self, report: ReportData):
+        from concurrent.futures import ThreadPoolExecutor
+        self._family, folder = _chart_font()
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="report-charts")
+        self._futures, self._done = {}, {}
+        self.doc = None                     # set once the document (its font) is loaded
+        try:
+            for name, chart, width, height in _chart_jobs(report):
+                spec = charts.print_spec(chart, width, height, font=self._family, font_dir=folder)
+                self._futures[name] = self._pool.submit(charts.spec_to_svg, spec)
+        except BaseException:
+            self.close()
+            raise
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._futures
+
+    def __getitem__(self, name: str) -> str:
+        if name not in self._done:
+            svg = self._futures[name].result()
+            self._done[name] = charts.svg_for_fpdf(svg, FAMILY, self._family, self.doc.has_glyph)
+        return self._done[name]
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def render_pdf(report: ReportData) -> bytes:
-    doc = _Doc(report)
-    images = _render_charts(report, doc)
-    _cover(doc)
-    _summary(doc, images)
-    for index, section in enumerate(report.sections, start=2):
-        _policy(doc, index, section, images)
-    _operations(doc, images)
-    _council(doc)
-    _sources(doc)
+    images = _Charts(report)                # rendering starts; the fonts load meanwhile
+    try:
+        doc = images.doc = _Doc(report)
+        _cover(doc)
+        _summary(doc, images)
+        for index, section in enumerate(report.sections, start=2):
+            _policy(doc, index, section, images)
+        _operations(doc, images)
+        _council(doc)
+        _sources(doc)
+    finally:
+        images.close()
     return bytes(doc.output())

@@ -99,3 +99,21 @@ def test_number_formats():
     assert report_pdf.fmt_value(12.5) == "12.5"
     assert report_pdf.fmt_value(None) == "—"
     assert report_pdf.fmt_pct(52.94117) == "52.9"
+
+
+def test_charts_are_vector_text_not_pictures(pdf):
+    """Charts are drawn as paths and text in the body font (sharp in print): no raster
+    image anywhere, and a chart's title is text of the page."""
+    reader, pages = pdf
+    for page in reader.pages:
+        xobjects = page["/Resources"].get("/XObject")
+        images = [x for x in (xobjects.get_object().values() if xobjects else [])
+                  if x.get_object().get("/Subtype") == "/Image"]
+        assert not images
+    assert _squash(txt.CHART_EMISSIONS) in "".join(pages)
+
+
+def test_summary_tables_side_by_side_on_one_page(pdf):
+    _, pages = pdf
+    both = [i for i, p in enumerate(pages) if _squash(txt.H_PDCA) in p and _squash(txt.H_PARTNERS) in p]
+    assert both, "the PDCA and partner tables start on different pages"
