@@ -161,8 +161,9 @@ def emissions_chart(emissions: pd.DataFrame, path: pd.DataFrame, title: str,
     return alt.layer(*layers).properties(title=chart_title(title, subtitle), height=height)
 
 
-#: Vertical room one end-of-line label needs (14-px text), in pixels.
-LABEL_GAP_PX = 17
+#: Vertical room one end-of-line label needs, in pixels: 14-px text, or 19-px in
+#: presentation mode (the chart is the same height there, so the room is for the larger).
+LABEL_GAP_PX = 22
 
 
 def spread_labels(values: list[float], all_values: list[float], height: int, gap_px: float) -> list[float]:
