@@ -17,6 +17,7 @@ pytestmark = pytest.mark.browser
 
 PASSWORD = "cookie-test-pass-1"
 SIGNED_IN = atxt.SIGNED_IN_AS.split("{")[0]
+AFTER_NAME = atxt.SIGNED_IN_AS.split("{name}")[1].split("{")[0]     # what follows the name
 
 
 def signed_in_as(page) -> str | None:
@@ -24,7 +25,7 @@ def signed_in_as(page) -> str | None:
     sidebar = page.locator(SIDEBAR)
     text = sidebar.inner_text()
     if SIGNED_IN in text:
-        return text.split(SIGNED_IN, 1)[1].split("（", 1)[0].strip()
+        return text.split(SIGNED_IN, 1)[1].split(AFTER_NAME, 1)[0].strip()
     assert sidebar.locator('[data-testid="stExpander"]').filter(has_text=atxt.SIGN_IN_HEADING).count() == 1
     return None
 
