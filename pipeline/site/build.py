@@ -116,8 +116,7 @@ def build_site(db, fiscal_year: int, out: str | os.PathLike, *, config: Publicat
 
             def emit(section_figures):      # each section's charts start rendering at once
                 futures.update(renderer.render(
-                    {f.key: site_charts.spec_json(f.chart, f.width or site_charts.WIDTH)
-                     for f in section_figures}))
+                    {f.key: (f.chart, f.width or site_charts.WIDTH) for f in section_figures}))
             site = site_content.collect(con, fy, config, edition, generated_at, emit)
         timings["read"] = time.perf_counter() - start
         figures = site.figures()

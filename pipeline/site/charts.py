@@ -121,8 +121,15 @@ def render_spec(spec: str) -> Svg:
     return Svg(svg, width, height)
 
 
-def _render_many(specs: list[str]) -> list[Svg]:
-    return [render_spec(s) for s in specs]
+def _render_many(items: list) -> list[Svg]:
+    """Render specs, or (recipe, width) pairs: the chart is built here, in the worker."""
+    out = []
+    for item in items:
+        if isinstance(item, tuple):
+            recipe, width = item
+            item = spec_json(recipe.build(), width)
+        out.append(render_spec(item))
+    return out
 
 
 def workers() -> int:
@@ -165,6 +172,7 @@ class Renderer:
         self.pool = None
         if self.n > 1 and _fork_safe():
             import vl_convert  # noqa: F401  (imported before forking, never in a child)
+            theme()            # once, inherited by every worker
             self.pool = cf.ProcessPoolExecutor(self.n, mp_context=multiprocessing.get_context("fork"))
         else:
             self.n = 1
@@ -179,8 +187,9 @@ class Renderer:
             return fut
         return self.pool.submit(fn, *args)
 
-    def render(self, specs: dict[str, str], chunk: int = 3) -> dict[str, cf.Future]:
-        """key → spec to a list of (keys, future of their Svgs), spread over the workers."""
+    def render(self, specs: dict, chunk: int = 3) -> dict[tuple, cf.Future]:
+        """key → spec (or (recipe, width)) to (keys, future of their Svgs), spread over the
+        workers."""
         keys = list(specs)
         return {tuple(keys[i:i + chunk]): self.submit(_render_many, [specs[k] for k in keys[i:i + chunk]])
                 for i in range(0, len(keys), chunk)}

@@ -45,13 +45,26 @@ class Table:
         return len(self.headers) > 4
 
 
+@dataclass(frozen=True)
+class Recipe:
+    """How to build a chart: one of the app's chart builders and its arguments.  Kept as a
+    recipe so that a worker process builds the chart (Altair's objects cost more CPU than
+    the queries) right where it is rendered."""
+    builder: object
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+
+    def build(self):
+        return self.builder(*self.args, **self.kwargs)
+
+
 @dataclass
 class Figure:
     """A chart (rendered to charts/<key>.svg), its text alternative and its data."""
     key: str
     title: str
     alt: str
-    chart: object
+    chart: Recipe
     table: Table
     width: int | None = None
     heading: str = ""
@@ -241,7 +254,7 @@ def _emissions(con, site: SiteContent, fy: int) -> None:
     cols += [(s, s, "num1") for s in sectors] + [("total", dtxt.TOTAL, "num1")]
     alt_text = txt.alt_text(title, txt.ALT_EMISSIONS, site.pace_sentence)
     site.top_figures.append(Figure("emissions", title, alt_text,
-                                   emissions.emissions_chart(by_sector, path, title),
+                                   Recipe(emissions.emissions_chart, (by_sector, path, title)),
                                    _table(title + f"（{txt.KT}）", wide, cols)))
     tail = [txt.hl_emissions(pace.latest_year, pace.latest_kt, pace.base_year, pace.reduction_pct)] \
         if pace.latest_year is not None and pace.reduction_pct is not None else []
@@ -264,7 +277,7 @@ def _status(con, site: SiteContent, fy: int, table: pd.DataFrame) -> None:
             ("previous", txt.COL_PREVIOUS, "int"), ("change", txt.COL_CHANGE, "int")]
     alt_text = txt.alt_text(title, txt.alt_status({s: int(by.get(s, 0)) for s in c.STATUSES}))
     site.top_figures.append(Figure(f"indicator-status-{fy}", title, alt_text,
-                                   attainment.status_counts_chart(counts, title),
+                                   Recipe(attainment.status_counts_chart, (counts, title)),
                                    _table(title, counts, cols)))
     good = int(by.get(c.STATUS_ACHIEVED, 0)) + int(by.get(c.STATUS_ON_TRACK, 0))
     prev_good = None
@@ -341,7 +354,7 @@ def _indicator(con, row: dict, fy: int) -> IndicatorItem:
                                                  detail.target_value, unit, detail.target_year,
                                                  detail.will_meet, detail.projection_points).replace("**", "")
         figure = Figure(f"indicator-{_safe(row['indicator_code'])}", title, alt_text,
-                        attainment.indicator_detail_chart(detail, title, height=300), table, width=640)
+                        Recipe(attainment.indicator_detail_chart, (detail, title), {"height": 300}), table, width=640)
     return IndicatorItem(row["indicator_code"], row["indicator_name"], unit, status, meaning, facts, figure)
 
 
@@ -406,7 +419,7 @@ def _policies(con, site: SiteContent, fy: int, table: pd.DataFrame, actions: pd.
             alt_text = txt.alt_text(title, txt.ALT_ATTAINMENT,
                                     "、".join(f"{r.indicator_name} {r.status}" for r in ptable.itertuples()))
             page.figure = Figure(f"attainment-{page.slug}", title, alt_text,
-                                 attainment.attainment_chart(ptable, title), _table(title, ptable, cols))
+                                 Recipe(attainment.attainment_chart, (ptable, title)), _table(title, ptable, cols))
         for m in measures.itertuples():
             mrows = ptable[ptable["measure_code"] == m.measure_code]
             block = MeasureBlock(m.measure_code, m.measure_name,
@@ -437,7 +450,7 @@ def _partners(con, site: SiteContent, fy: int, vis: Visibility) -> None:
         f"partners-by-type-{fy}", title,
         txt.alt_text(title, txt.alt_values((r.stakeholder_type, int(r.collaborations))
                                            for r in by_type.itertuples())),
-        partners.category_bar_chart(by_type, "collaborations", title), table, heading=txt.H_BY_TYPE))
+        Recipe(partners.category_bar_chart, (by_type, "collaborations", title)), table, heading=txt.H_BY_TYPE))
     heat = partners.stakeholder_heatmap(con, f)
     if not heat.empty:
         title = dtxt.stake_heatmap_title(fy, dtxt.STAKE_MEASURES["collaborations"])
@@ -450,7 +463,7 @@ def _partners(con, site: SiteContent, fy: int, vis: Visibility) -> None:
         site.partner_figures.append(Figure(
             f"partners-by-policy-{fy}", title,
             txt.alt_text(title, txt.ALT_HEATMAP),
-            partners.heatmap_chart(heat, "collaborations", title), _table(title, wide, cols),
+            Recipe(partners.heatmap_chart, (heat, "collaborations", title)), _table(title, wide, cols),
             width=WIDE, heading=txt.H_BY_POLICY))
     trend = partners.stakeholders_by_category(con, Filters())
     trend = trend[trend["fiscal_year"] <= fy]
@@ -469,7 +482,7 @@ def _partners(con, site: SiteContent, fy: int, vis: Visibility) -> None:
             f"partners-trend-{fy}", title,
             txt.alt_text(title, txt.ALT_TREND, txt.alt_values(
                 (txt.fy_short(r.fiscal_year), int(r.collaborations)) for r in years.itertuples())),
-            partners.stakeholder_trend_chart(trend, "collaborations", title), _table(title, years, cols),
+            Recipe(partners.stakeholder_trend_chart, (trend, "collaborations", title)), _table(title, years, cols),
             heading=txt.H_TREND))
     if vis.organisation:
         orgs = partners.top_organisations(con, f)
@@ -483,7 +496,7 @@ def _partners(con, site: SiteContent, fy: int, vis: Visibility) -> None:
                 f"partners-organisations-{fy}", title,
                 txt.alt_text(title, txt.alt_values((r.organisation, int(r.collaborations))
                                                    for r in orgs.itertuples())),
-                partners.top_organisations_chart(orgs, title), _table(title, orgs, cols),
+                Recipe(partners.top_organisations_chart, (orgs, title)), _table(title, orgs, cols),
                 heading=txt.H_ORGANISATIONS))
 
 
@@ -520,7 +533,7 @@ def _operations(con, site: SiteContent, fy: int, paragraph: str | None) -> None:
         whole = totals[totals["organisation_code"].isna()]
         out["figures"].append(Figure(
             f"operations-{fy}", title, txt.alt_text(title, otxt.TREND_SUBTITLE, out["sentence"]),
-            ops.operations_trend_chart(whole, title, otxt.TREND_SUBTITLE),
+            Recipe(ops.operations_trend_chart, (whole, title, otxt.TREND_SUBTITLE)),
             _table(title, whole[whole["t_co2"].notna()], cols), heading=txt.H_OPERATIONS_TOTAL))
     status = ops.operations_status(con, fy)
     orgs = status[status["organisation_code"].notna()]
@@ -534,7 +547,7 @@ def _operations(con, site: SiteContent, fy: int, paragraph: str | None) -> None:
             f"operations-organisations-{fy}", title,
             txt.alt_text(title, otxt.ORGS_SUBTITLE, "、".join(
                 f"{r.organisation_name} {r.status}" for r in orgs.itertuples() if isinstance(r.status, str))),
-            ops.organisations_chart(status, title), _table(title, status[status["t_co2"].notna()], cols),
+            Recipe(ops.organisations_chart, (status, title)), _table(title, status[status["t_co2"].notna()], cols),
             heading=txt.H_OPERATIONS_ORGS))
     by_activity = ops.emissions_by_activity(con, None, fy)
     if not by_activity.empty:
@@ -546,7 +559,7 @@ def _operations(con, site: SiteContent, fy: int, paragraph: str | None) -> None:
         out["figures"].append(Figure(
             f"operations-activity-{fy}", title,
             txt.alt_text(title, txt.alt_values_t((r.activity, r.t_co2) for r in latest.itertuples())),
-            ops.activity_chart(by_activity, title), _table(title, latest, cols),
+            Recipe(ops.activity_chart, (by_activity, title)), _table(title, latest, cols),
             heading=txt.H_OPERATIONS_ACTIVITY))
     site.operations = out
 
