@@ -5,7 +5,8 @@ every write; most tests write to throw-away warehouses and never look at it, so 
 turns the automatic refresh off here (subprocesses inherit it).  tests/warehouse/
 test_readonly.py and the tests of the copy turn it back on for themselves.
 
-The demo warehouse is built once per session (`demo_build` / `demo_db` below).
+The demo warehouse is built once per run (`demo_build` / `demo_db` below), also when
+pytest-xdist spreads the tests over worker processes.
 """
 import os
 import shutil
@@ -38,11 +39,28 @@ def demo_build(tmp_path_factory) -> DemoBuild:
     prebuilt = os.environ.get("PDCA_TEST_DEMO_DB")
     if prebuilt:
         return DemoBuild(copy_warehouse(Path(prebuilt), root), "")
-    db = root / "demo.duckdb"
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        db = root / "demo.duckdb"
+        return DemoBuild(db, _build_demo(db))
+    # pytest-xdist (`make test` runs two workers): the first worker builds it into the run's
+    # common temp dir, the others wait for it; each reads its own copy (a reader opens the
+    # file for writing to check the schema, so two processes cannot share one file).
+    from filelock import FileLock
+    shared = tmp_path_factory.getbasetemp().parent / "demo-shared"
+    shared.mkdir(exist_ok=True)
+    db, log = shared / "demo.duckdb", shared / "demo.stderr"
+    with FileLock(str(shared / "build.lock")):
+        if not log.exists():
+            log.write_text(_build_demo(db))
+    return DemoBuild(copy_warehouse(db, root), log.read_text())
+
+
+def _build_demo(db: Path) -> str:
+    """`python -m pipeline --db DB demo`; what it printed on stderr."""
     run = subprocess.run([sys.executable, "-m", "pipeline", "--db", str(db), "demo"], cwd=ROOT,
                          capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, f"demo build failed:\n{run.stderr[-3000:]}"
-    return DemoBuild(db, run.stderr)
+    return run.stderr
 
 
 @pytest.fixture(scope="session")

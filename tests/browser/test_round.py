@@ -28,6 +28,9 @@ def test_hq_sets_a_deadline_and_downloads_the_reminders(flow_page, flow_url, tmp
     page.keyboard.type("20260605")
     rerun(page, main.get_by_role("button", name=rtxt.DEADLINE_SAVE, exact=True).click)
     main.get_by_text(rtxt.DEADLINE_SAVED).wait_for()
+    # the save ends with st.rerun(): the flash shows while that second run may still be going;
+    # a click before it ends can hit the first run's download button, whose file is revoked
+    helpers.wait_ready(page)
     assert "2025年度の提出期限は2026年6月5日（金）です。" in main.inner_text()
     assert problems(page) == []
 
