@@ -35,8 +35,10 @@ frame = council.opinions(db, fy)
 if frame.empty:
     st.info(txt.NO_OPINIONS)
 else:
-    st.dataframe(council.opinions_display(frame), hide_index=True, width="stretch",
+    st.dataframe(council.opinions_display(frame, council.YEAR_COLUMNS), hide_index=True, width="stretch",
                  column_config=ui.opinion_columns())
+    with st.expander(txt.ALL_FIELDS):
+        st.dataframe(council.opinions_display(frame), hide_index=True, width="stretch")
 
 st.subheader(txt.OPEN_HEADING)
 open_all = council.open_opinions(db)

@@ -586,6 +586,8 @@ def cycle_display(table: pd.DataFrame) -> pd.DataFrame:
 #: The short list (PDCA page, the council page's open opinions): what a reader needs to follow
 #: an opinion up, narrow enough for a 1366-px laptop without scrolling sideways.
 SHORT_COLUMNS = ("opinion_id", "fiscal_year", "source", "target", "opinion_text", "response_text", "status")
+#: One FY's list (the council page): the FY goes, whether it is published comes in.
+YEAR_COLUMNS = ("opinion_id", "source", "published", "target", "opinion_text", "response_text", "status")
 
 
 def opinions_display(frame: pd.DataFrame, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
