@@ -36,7 +36,7 @@ if frame.empty:
     st.info(txt.NO_OPINIONS)
 else:
     st.dataframe(council.opinions_display(frame, council.YEAR_COLUMNS), hide_index=True, width="stretch",
-                 column_config=ui.opinion_columns())
+                 column_config=ui.opinion_columns(), row_height=ui.WRAPPED_ROW)
     with st.expander(txt.ALL_FIELDS):
         st.dataframe(council.opinions_display(frame), hide_index=True, width="stretch")
 
@@ -46,7 +46,7 @@ if open_all.empty:
     st.info(txt.NO_OPEN_OPINIONS)
 else:
     st.dataframe(council.opinions_display(open_all, council.SHORT_COLUMNS), hide_index=True,
-                 width="stretch", column_config=ui.opinion_columns())
+                 width="stretch", column_config=ui.opinion_columns(), row_height=ui.WRAPPED_ROW)
 
 user = sign_in.require_roles(auth.ROLE_HQ, denied=txt.HQ_ONLY)    # HQ can sign in here too
 

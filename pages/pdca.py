@@ -79,7 +79,7 @@ if _open.empty:
     st.info(_ctxt.NO_OPEN_OPINIONS)
 else:
     ui.dataframe(ui.derive(_council.opinions_display, _open, _council.SHORT_COLUMNS), hide_index=True,
-                 column_config=ui.opinion_columns())
+                 column_config=ui.opinion_columns(), row_height=ui.WRAPPED_ROW)
 # --- end of the council block ---------------------------------------------------------
 
 # --- Opinions per source and FY: the council's and the public's (issue 12) --------------

@@ -17,7 +17,6 @@ ensure_app_shell()
 PROBLEM_WIDTHS = {name: st.column_config.Column(width=w)
                   for name, w in zip(txt.PROBLEM_COLUMNS, (110, 60, 120, 600), strict=True)}
 MESSAGE_FITS = 41          # full-width characters that fit the 600-px message column on one line
-WRAPPED_ROW = 70           # px: Streamlit wraps cell text only in rows taller than 4rem (3 lines)
 
 
 def widths(columns, sizes) -> dict:
@@ -37,8 +36,8 @@ def problems_table(problems, key: str) -> None:
     longest = max((ui.text_width(m) for m in frame[txt.PROBLEM_COLUMNS[3]]), default=0)
     wrapped = longest > MESSAGE_FITS
     st.dataframe(frame, hide_index=True, width="stretch", key=key, column_config=PROBLEM_WIDTHS,
-                 row_height=WRAPPED_ROW if wrapped else None,
-                 height=(min(len(frame), 8) * WRAPPED_ROW + 40) if wrapped else "auto")
+                 row_height=ui.WRAPPED_ROW if wrapped else None,
+                 height=(min(len(frame), 8) * ui.WRAPPED_ROW + 40) if wrapped else "auto")
 
 
 st.title(txt.TITLE)

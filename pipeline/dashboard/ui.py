@@ -44,6 +44,9 @@ W_PRIORITY = "flt_priority"
 
 #: What a table shows for a missing value (Streamlit's own placeholder is the English "None").
 BLANK = txt.BLANK
+#: Row height (px) at which a table's cells wrap their text: Streamlit wraps only in rows
+#: taller than 4rem; 70 px shows three lines (an opinion and its response read whole).
+WRAPPED_ROW = 70
 
 #: Both modes: metric labels wrap instead of ending in "…" (a 4-column row on a laptop cut
 #: 「目標に必要なペース（年平…」), and the file uploader speaks Japanese (Streamlit has no locale).
