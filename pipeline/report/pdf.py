@@ -559,8 +559,8 @@ def _sources(doc: _Doc):
 # --- charts -------------------------------------------------------------------------
 
 def _chart_jobs(report: ReportData):
-    """The dashboard's charts (pipeline.analysis) on the dashboard's queries, in the order
-    the document shows them: (name, chart, width, height) for the print size."""
+    """The dashboard's charts (pipeline.analysis) on the dashboard's queries:
+    (name, chart, width, height) for the print size."""
     from pipeline.analysis import attainment, emissions
     yield "emissions", emissions.emissions_chart(
         report.chart_emissions, report.chart_path, txt.CHART_EMISSIONS), 600, 140
@@ -572,52 +572,27 @@ def _chart_jobs(report: ReportData):
         yield name, chart, width, height
 
 
-class _Charts:
+def _render_charts(report: ReportData, doc: "_Doc") -> dict:
     """name → SVG of each chart, measured with the document's font and drawn in it.
 
-    The Vega-Lite specs are built here, in order, and each is handed to one worker thread
-    as soon as it is ready: vl-convert renders without the GIL, so the rendering overlaps
-    the building of the next spec and then the layout of the pages, which waits for a
-    chart only where it places it."""
-
-    def __init__(self, report: ReportData):
-        from concurrent.futures import ThreadPoolExecutor
-        self._family, folder = _chart_font()
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix="report-charts")
-        self._futures, self._done = {}, {}
-        self.doc = None                     # set once the document (its font) is loaded
-        try:
-            for name, chart, width, height in _chart_jobs(report):
-                spec = charts.print_spec(chart, width, height, font=self._family, font_dir=folder)
-                self._futures[name] = self._pool.submit(charts.spec_to_svg, spec)
-        except BaseException:
-            self.close()
-            raise
-
-    def __contains__(self, name: str) -> bool:
-        return name in self._futures
-
-    def __getitem__(self, name: str) -> str:
-        if name not in self._done:
-            svg = self._futures[name].result()
-            self._done[name] = charts.svg_for_fpdf(svg, FAMILY, self._family, self.doc.has_glyph)
-        return self._done[name]
-
-    def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+    (vl-convert holds the GIL for most of a render: a worker thread beside the layout was
+    tried and saved nothing.)"""
+    family, folder = _chart_font()
+    out = {}
+    for name, chart, width, height in _chart_jobs(report):
+        svg = charts.spec_to_svg(charts.print_spec(chart, width, height, font=family, font_dir=folder))
+        out[name] = charts.svg_for_fpdf(svg, FAMILY, family, doc.has_glyph)
+    return out
 
 
 def render_pdf(report: ReportData) -> bytes:
-    images = _Charts(report)                # rendering starts; the fonts load meanwhile
-    try:
-        doc = images.doc = _Doc(report)
-        _cover(doc)
-        _summary(doc, images)
-        for index, section in enumerate(report.sections, start=2):
-            _policy(doc, index, section, images)
-        _operations(doc, images)
-        _council(doc)
-        _sources(doc)
-    finally:
-        images.close()
+    doc = _Doc(report)
+    images = _render_charts(report, doc)
+    _cover(doc)
+    _summary(doc, images)
+    for index, section in enumerate(report.sections, start=2):
+        _policy(doc, index, section, images)
+    _operations(doc, images)
+    _council(doc)
+    _sources(doc)
     return bytes(doc.output())
