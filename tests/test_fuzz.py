@@ -133,7 +133,9 @@ def column_index(letters: str) -> int:
 
 def assert_located(problems, wb: openpyxl.Workbook) -> None:
     """Every problem names a real sheet (or a missing contract sheet) and a cell inside it."""
-    by_key = {nfkc(ws.title): ws for ws in wb.worksheets}
+    by_key: dict = {}
+    for ws in wb.worksheets:              # as the reader: the first sheet of a name is read
+        by_key.setdefault(nfkc(ws.title), ws)
     for p in problems:
         assert isinstance(p.message, str) and p.message.strip()
         # load.check turns an exception into INTERNAL_ERROR: that is a bug here

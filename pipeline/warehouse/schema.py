@@ -284,16 +284,18 @@ def _open(path: Path, timeout: float | None, *, write: bool = True,
         now = time.monotonic()
         waited = now - start
         foreign = who is not None and who.ours is False
+        # reported before giving up: on a busy machine the first failed open alone can take
+        # longer than a short timeout, and the holder is to be named all the same
+        if who is not None and (last_report is None or now - last_report >= REPORT_EVERY) \
+                and (foreign or waited >= OURS_GRACE):
+            last_report = now
+            _report(WaitNotice(path, who, "waiting", waited, write))
         if deadline is not None and now >= deadline or \
                 (foreign and foreign_limit is not None and waited >= foreign_limit):
             if who is not None and not who.ours:
                 raise WarehouseHeld(txt.held_gave_up(path, who.program, who.pid, copy_path(path)),
                                     who) from busy_exc
             raise WarehouseBusy(txt.BUSY) from busy_exc
-        if who is not None and (last_report is None or now - last_report >= REPORT_EVERY) \
-                and (foreign or waited >= OURS_GRACE):
-            last_report = now
-            _report(WaitNotice(path, who, "waiting", waited, write))
         time.sleep(delay)
         delay = min(delay * 2, 0.25)
 
