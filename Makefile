@@ -61,8 +61,13 @@ run: venv $(DB)
 	-@$(MAKE) --no-print-directory fonts || true
 	PDCA_DB=$(DB) $(PY) -m streamlit run server.py --server.port $(PORT)
 
+# Two pytest-xdist workers, one test file per worker at a time (a file's module fixtures are
+# built once); the demo warehouse is still built once per run (tests/conftest.py).
+# TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
+
 test: venv-dev system-deps
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 bench: venv-dev
 	$(PY) bench/run_all.py
