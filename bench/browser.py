@@ -363,7 +363,8 @@ def main(argv=None) -> int:
     ap.add_argument("--viewers", type=int, default=8, help="measured new viewers per app")
     ap.add_argument("--pause", type=float, default=0.4, help="seconds between two switches")
     ap.add_argument("--defaults", action="store_true",
-                    help="also run the baselines with Streamlit's default settings")
+                    help="also run the baselines with Streamlit's default settings (the goal is "
+                         "then taken against those, as the issue measured)")
     ap.add_argument("--db", help="an existing warehouse (default: the demo, built once)")
     ap.add_argument("--rebuild", action="store_true")
     ap.add_argument("--json", help="also write the figures to this file")
@@ -446,8 +447,12 @@ def main(argv=None) -> int:
     switch_cpu = {name: med(c.busy) + med(c.cpu) for name, c in clients.items()}
     viewer_cpu = {name: statistics.median(v) * 1000 for name, v in cpu.items()}
     viewer_wall = {name: statistics.median(v) * 1000 for name, v in wall.items()}
-    switch_ratio = switch["ours"] / switch["reference"]
-    viewer_ratio = viewer_cpu["ours"] / viewer_cpu["empty"]
+    # The goal is taken against the plain Streamlit apps the issue measured (Streamlit's
+    # default settings) when they run (--defaults, as `make bench` does); the ratios against
+    # the same settings as ours are printed beside them.
+    base = " (defaults)" if args.defaults else ""
+    switch_ratio = switch["ours"] / switch["reference" + base]
+    viewer_ratio = viewer_cpu["ours"] / viewer_cpu["empty" + base]
     names = list(apps)
     ours, ref = clients["ours"], clients["reference"]
 
@@ -468,23 +473,23 @@ def main(argv=None) -> int:
         line += f"{med(ours.bytes, i) / 1024:>8.1f} /{med(ref.bytes, i) / 1024:>5.1f}"
         print(line)
     line = f"{'all pages':<14}" + "".join(f"{switch[n]:>{max(10, len(n) + 2)}.0f}" for n in names)
-    print(line + f"{switch_ratio:>9.2f}×{switch_cpu['ours']:>9.0f} /{switch_cpu['reference']:>4.0f}"
-          f"   (goal ≤ {GOAL_SWITCH}× reference)")
+    print(line + f"{switch['ours'] / switch['reference']:>9.2f}×{switch_cpu['ours']:>9.0f} /{switch_cpu['reference']:>4.0f}"
+          f"   (goal: see below)")
     print(f"\nnew viewer: a fresh context opens the default page until its charts are drawn "
           f"(median of {args.viewers}; server CPU until idle again)")
     print(f"{'app':<22}{'server CPU ms':>14}{'÷ empty':>9}{'wall ms':>9}{'RSS MB':>8}{'peak MB':>9}")
     for name in names:
-        base = viewer_cpu["empty" + (" (defaults)" if name.endswith("(defaults)") else "")]
-        print(f"{name:<22}{viewer_cpu[name]:>14.0f}{viewer_cpu[name] / base:>8.2f}×"
+        empty_cpu = viewer_cpu["empty" + (" (defaults)" if name.endswith("(defaults)") else "")]
+        print(f"{name:<22}{viewer_cpu[name]:>14.0f}{viewer_cpu[name] / empty_cpu:>8.2f}×"
               f"{viewer_wall[name]:>9.0f}{memory[name][0]:>8.0f}{memory[name][1]:>9.0f}")
     ok_switch, ok_viewer = switch_ratio <= GOAL_SWITCH, viewer_ratio <= GOAL_VIEWER
-    print(f"\ngoal: page switch ≤ {GOAL_SWITCH}× reference: {switch_ratio:.2f}× "
-          f"{'met' if ok_switch else 'MISSED'}; new viewer CPU ≤ {GOAL_VIEWER}× empty: "
-          f"{viewer_ratio:.2f}× {'met' if ok_viewer else 'MISSED'}")
+    print(f"\ngoal (baselines{base or ' with our settings'}): page switch ≤ {GOAL_SWITCH}× reference: "
+          f"{switch_ratio:.2f}× {'met' if ok_switch else 'MISSED'}; new viewer CPU ≤ {GOAL_VIEWER}× "
+          f"empty: {viewer_ratio:.2f}× {'met' if ok_viewer else 'MISSED'}")
     if args.defaults:
-        print(f"against the default-settings baselines: page switch "
-              f"{switch['ours'] / switch['reference (defaults)']:.2f}× reference, new viewer "
-              f"{viewer_cpu['ours'] / viewer_cpu['empty (defaults)']:.2f}× empty")
+        print(f"against the baselines with our settings: page switch "
+              f"{switch['ours'] / switch['reference']:.2f}× reference, new viewer "
+              f"{viewer_cpu['ours'] / viewer_cpu['empty']:.2f}× empty")
     if args.json:
         Path(args.json).write_text(json.dumps({
             "charts": charts, "switch_ms": switch, "switch_cpu_ms": switch_cpu,

@@ -22,7 +22,7 @@ SCRIPTS = [
     ("demo.py", [], "demo workbooks and demo warehouse build (moved from the tests)"),
     ("ingest.py", [], "bulk ingest vs pandas+openpyxl and calamine reads; one 200-row workbook"),
     ("pages.py", [], "each page's warm and cold rerun vs an empty page"),
-    ("browser.py", [], "in Chromium: page switch vs a reference app, new viewer's server CPU vs an empty app"),
+    ("browser.py", ["--defaults"], "in Chromium: page switch vs a reference app, new viewer's server CPU vs an empty app"),
     ("report.py", [], "annual report generation on the demo warehouse"),
     ("scale.py", [], "warehouse at ten times the demo: build, report, app peak memory"),
     ("editions.py", [], "reading a frozen edition, what changed since, freezing (demo and ten times)"),
