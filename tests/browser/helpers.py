@@ -181,5 +181,10 @@ def sign_in(page: Page, username: str, password: str, where: str = SIDEBAR) -> N
     box.get_by_label(atxt.USERNAME, exact=True).fill(username)
     box.get_by_label(atxt.PASSWORD, exact=True).fill(password)
     box.get_by_role("button", name=atxt.SIGN_IN, exact=True).click()
-    page.locator(SIDEBAR).get_by_text(atxt.SIGNED_IN_AS.split("{")[0], exact=False).first.wait_for()
+    try:
+        page.locator(SIDEBAR).get_by_text(atxt.SIGNED_IN_AS.split("{")[0], exact=False).first.wait_for()
+    except PlaywrightTimeout as exc:       # say what the page shows instead (a rare failure)
+        raise AssertionError(f"not signed in as {username} at {page.url}; problems {problems(page)}; "
+                             f"sidebar: {page.locator(SIDEBAR).inner_text()[-600:]!r}; "
+                             f"main: {page.locator(MAIN).inner_text()[:600]!r}") from exc
     wait_ready(page)
